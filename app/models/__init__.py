@@ -1,0 +1,47 @@
+"""The ORM tables of the whole traceability chain. Importing this package registers all of them."""
+
+from app.models.audit import AuditEvent
+from app.models.base import Base
+from app.models.catalog import BomLine, Operation, PartDefinition, Route
+from app.models.enums import (
+    CharacteristicKind,
+    Classification,
+    ComplaintStatus,
+    Disposition,
+    EquipmentKind,
+    EquipmentStatus,
+    IdentifierKind,
+    InspectionResult,
+    ItemStatus,
+    NonconformanceStatus,
+    ParameterSource,
+    PlanType,
+    Role,
+    StepResult,
+    Tracking,
+    WorkOrderStatus,
+)
+from app.models.items import Item, ItemIdentifier
+from app.models.logistics import CustomerOrder, Shipment, ShipmentLine
+from app.models.parties import Customer, Supplier, User
+from app.models.plant import Equipment, Station
+from app.models.production import GenealogyLink, StepParameter, StepRecord, WorkOrder
+from app.models.quality import (
+    Characteristic,
+    Complaint,
+    InspectionPlan,
+    InspectionRecord,
+    Measurement,
+    Nonconformance,
+    nonconformance_items,
+)
+
+__all__ = [
+    "AuditEvent", "Base", "BomLine", "Characteristic", "CharacteristicKind", "Classification",
+    "Complaint", "ComplaintStatus", "Customer", "CustomerOrder", "Disposition", "Equipment",
+    "EquipmentKind", "EquipmentStatus", "GenealogyLink", "IdentifierKind", "InspectionPlan",
+    "InspectionRecord", "InspectionResult", "Item", "ItemIdentifier", "ItemStatus", "Measurement",
+    "Nonconformance", "NonconformanceStatus", "Operation", "ParameterSource", "PartDefinition",
+    "PlanType", "Role", "Route", "Shipment", "ShipmentLine", "Station", "StepParameter", "StepRecord",
+    "StepResult", "Supplier", "Tracking", "User", "WorkOrder", "nonconformance_items",
+]

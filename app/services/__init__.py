@@ -1,0 +1,1 @@
+"""Use cases. Every write goes through here: permission, validation, audit, one transaction."""
