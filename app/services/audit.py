@@ -63,8 +63,9 @@ def _changed_values(obj: Any) -> tuple[dict[str, Any], dict[str, Any]]:
 
 
 def _row_id(obj: Any) -> str:
-    identity = inspect(obj).identity
-    return ",".join(str(part) for part in identity) if identity else ""
+    # Not `state.identity`: new objects only get it after the flush completes.
+    key = inspect(obj).mapper.primary_key_from_instance(obj)
+    return ",".join(str(part) for part in key)
 
 
 def event_row(actor: Actor, action: str, *, table: str | None = None, row_id: str | None = None,

@@ -1,0 +1,168 @@
+"""The command line: `threadline db|user|demo|item …`, the second face of the same services as the GUI."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import sys
+from collections.abc import Callable
+from typing import TextIO
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from app import __version__
+from app.cli_text import print_history, print_item_list
+from app.config import Settings
+from app.db import describe_url, make_engine, make_session_factory
+from app.models import Role
+from app.services import schema
+from app.services.errors import DomainError
+from app.services.lookup import lookup
+from app.services.lookup_views import to_json
+from app.services.permissions import SYSTEM, Actor
+from app.services.users import add_user, authenticate, has_users, list_users
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="threadline", description="Threadline quality traceability. "
+                                     "Without a command, the desktop application starts.")
+    parser.add_argument("--version", action="version", version=f"threadline {__version__}")
+    parser.add_argument("--db", metavar="URL", help="database URL (default: THREADLINE_DB, the settings "
+                        "file, or the embedded SQLite file)")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    db = commands.add_parser("db", help="database schema").add_subparsers(dest="db_command", required=True)
+    db.add_parser("upgrade", help="migrate the schema to this version (SQLite files are backed up first)")
+    db.add_parser("info", help="show which database is used and its schema revision")
+
+    user = commands.add_parser("user", help="users and roles").add_subparsers(dest="user_command", required=True)
+    add = user.add_parser("add", help="add a user; passwords are prompted (or read from stdin, one per line: "
+                          "the --as user's first, then the new user's)")
+    add.add_argument("username")
+    add.add_argument("--role", required=True, choices=[r.value for r in Role])
+    add.add_argument("--full-name", default="")
+    add.add_argument("--badge", help="RFID badge UID for quick login")
+    add.add_argument("--as", dest="as_user", metavar="ADMIN",
+                     help="the administrator doing this (not needed for the first user of a new database)")
+    user.add_parser("list", help="list users and their roles")
+
+    demo = commands.add_parser("demo", help="build a realistic demo plant in an empty database")
+    demo.add_argument("--units", type=int, default=2000, help="finished units to produce (default 2000)")
+    demo.add_argument("--seed", type=int, default=42)
+    demo.add_argument("--json", action="store_true", help="print the summary as JSON")
+
+    item = commands.add_parser("item", help="items").add_subparsers(dest="item_command", required=True)
+    show = item.add_parser("show", help="what is this identifier: serial, lot, barcode, EPC, heat, order…")
+    show.add_argument("identifier")
+    show.add_argument("--json", action="store_true")
+    return parser.parse_args(argv)
+
+
+def execute(args: argparse.Namespace, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
+    handlers: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {
+        "db": _db, "user": _user, "demo": _demo, "item": _item,
+    }
+    try:
+        return handlers[args.command](args, out)
+    except DomainError as exc:
+        print(f"threadline: {exc}", file=err)
+        return 1
+    except KeyboardInterrupt:
+        print("threadline: interrupted; nothing half-written was kept.", file=err)
+        return 130
+
+
+def _open(args: argparse.Namespace, *, migrate: bool = True) -> sessionmaker[Session]:
+    engine = make_engine(Settings().db_url(args.db))
+    if migrate:
+        schema.upgrade(engine)
+    return make_session_factory(engine)
+
+
+def _db(args: argparse.Namespace, out: TextIO) -> int:
+    url = Settings().db_url(args.db)
+    engine = make_engine(url)
+    if args.db_command == "upgrade":
+        before = schema.current_revision(engine)
+        backup = schema.upgrade(engine)
+        after = schema.current_revision(engine)
+        print(f"{describe_url(url)}: schema {before or 'empty'} → {after}"
+              + (f" (backup: {backup})" if backup else ""), file=out)
+    else:
+        print(f"database: {describe_url(url)}\nschema:   {schema.current_revision(engine) or 'empty'} "
+              f"(this version expects {schema.head_revision()})", file=out)
+    return 0
+
+
+def _read_secret(prompt: str) -> str:
+    if sys.stdin.isatty():
+        return getpass.getpass(prompt)
+    line = sys.stdin.readline()
+    if not line:
+        raise DomainError(f"{prompt.rstrip(': ')} was expected on standard input but none was given.")
+    return line.rstrip("\r\n")
+
+
+def _user(args: argparse.Namespace, out: TextIO) -> int:
+    factory = _open(args)
+    if args.user_command == "list":
+        for u in list_users(factory):
+            print(f"{u.username:<20} {u.role.value:<17} {u.full_name}{'' if u.active else '  (inactive)'}",
+                  file=out)
+        return 0
+    actor: Actor = SYSTEM
+    if args.as_user:
+        actor = authenticate(factory, args.as_user, _read_secret(f"Password for {args.as_user}: "))
+    elif has_users(factory):
+        raise DomainError("This database already has users: name the administrator adding this user with "
+                          "--as ADMIN (their password is asked for).")
+    password = _read_secret(f"New password for {args.username}: ")
+    if sys.stdin.isatty() and getpass.getpass("Repeat the password: ") != password:
+        raise DomainError("The two passwords differ; nothing was saved. Run the command again.")
+    user = add_user(factory, actor, username=args.username, full_name=args.full_name,
+                    role=Role(args.role), password=password, badge_uid=args.badge)
+    print(f"Added {user.username} ({user.role.label}).", file=out)
+    return 0
+
+
+def _demo(args: argparse.Namespace, out: TextIO) -> int:
+    from app.services.demo import build_demo_plant  # the generator is only needed here
+
+    factory = _open(args)
+    progress = _ProgressLine(sys.stderr) if not args.json and sys.stderr.isatty() else None
+    summary = build_demo_plant(factory, SYSTEM, units=args.units, seed=args.seed, progress=progress)
+    if args.json:
+        json.dump(to_json(summary), out, indent=2)
+        print(file=out)
+        return 0
+    print(f"Demo plant built: {summary.units} finished units in {summary.seconds:.1f} s "
+          f"({sum(summary.counts.values())} rows).", file=out)
+    for key, value in summary.examples.items():
+        print(f"  {key.replace('_', ' '):<20} {value}", file=out)
+    print("Logins (password 'threadline'): " + ", ".join(summary.logins), file=out)
+    return 0
+
+
+class _ProgressLine:
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+
+    def __call__(self, done: int, total: int) -> None:
+        end = "\n" if done >= total else ""
+        print(f"\rbuilding demo plant: {done}/{total} units", end=end, file=self.stream, flush=True)
+
+
+def _item(args: argparse.Namespace, out: TextIO) -> int:
+    result = lookup(_open(args), args.identifier)
+    if args.json:
+        json.dump(to_json(result), out, indent=2, ensure_ascii=False)
+        print(file=out)
+    elif result.history is not None:
+        print_history(result.history, out)
+    else:
+        print(result.heading, file=out)
+        print_item_list(result.items, out)
+        if result.hint:
+            print(result.hint, file=out)
+    return 0 if result.found else 1

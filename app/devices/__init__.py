@@ -1,0 +1,1 @@
+"""Device readers: byte framing and decoding as pure functions, one reader thread per device (devices issue)."""

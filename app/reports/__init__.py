@@ -1,0 +1,1 @@
+"""Printable documents rendered with reportlab: certificates, inspection and SPC reports (certificates issue)."""

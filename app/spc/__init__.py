@@ -1,0 +1,1 @@
+"""Statistical process control: charts, rules and capability on numpy arrays, without Qt (SPC issue)."""
