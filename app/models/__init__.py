@@ -43,5 +43,5 @@ __all__ = [
     "InspectionRecord", "InspectionResult", "Item", "ItemIdentifier", "ItemStatus", "Measurement",
     "Nonconformance", "NonconformanceStatus", "Operation", "ParameterSource", "PartDefinition",
     "PlanType", "Role", "Route", "Shipment", "ShipmentLine", "Station", "StepParameter", "StepRecord",
-    "StepResult", "Supplier", "Tracking", "User", "WorkOrder", "nonconformance_items",
+    "StepResult", "Supplier", "Tracking", "User", "WorkOrder", "WorkOrderStatus", "nonconformance_items",
 ]

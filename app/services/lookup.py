@@ -4,49 +4,29 @@ customer order or shipment number, answered in a bounded number of indexed queri
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import Session, aliased, sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
 from app.models import (
-    Characteristic,
     CustomerOrder,
-    Customer,
-    Equipment,
     GenealogyLink,
-    InspectionPlan,
-    InspectionRecord,
     Item,
     ItemIdentifier,
-    Measurement,
-    Nonconformance,
-    Operation,
     PartDefinition,
     Shipment,
     ShipmentLine,
-    Station,
-    StepParameter,
-    StepRecord,
     Supplier,
-    User,
     WorkOrder,
-    nonconformance_items,
 )
 from app.services.errors import NotFound
-from app.services.lookup_views import (
-    InspectionView,
-    ItemHistory,
-    ItemSummary,
-    LinkView,
-    LookupResult,
-    MeasurementView,
-    NonconformanceView,
-    Origin,
-    Parameter,
-    ShipmentView,
-    StepView,
+from app.services.item_context import (
+    inspections_by_item,
+    nonconformances_by_item,
+    shipments_by_item,
+    steps_by_item,
 )
+from app.services.lookup_views import ItemHistory, ItemSummary, LinkView, LookupResult, Origin
 
 LIST_LIMIT = 500
 
@@ -126,6 +106,7 @@ def _history(session: Session, item_id: uuid.UUID) -> ItemHistory:
         raise NotFound("That item no longer exists; look it up again.")
     item, part = row
     summary = _summary(item, part)
+    ids = [item_id]
     identifiers = tuple(session.execute(
         select(ItemIdentifier.kind, ItemIdentifier.value).where(ItemIdentifier.item_id == item_id)
         .order_by(ItemIdentifier.kind)).tuples())
@@ -143,10 +124,10 @@ def _history(session: Session, item_id: uuid.UUID) -> ItemHistory:
         origin=origin, work_order=work_order, expires_on=item.expires_on,
         made_from=_links(session, item_id, upstream=True),
         used_in=_links(session, item_id, upstream=False),
-        steps=_steps(session, item_id),
-        inspections=_inspections(session, item_id),
-        nonconformances=_nonconformances(session, item_id),
-        shipments=_shipments(session, item_id),
+        steps=tuple(steps_by_item(session, ids)[item_id]),
+        inspections=tuple(inspections_by_item(session, ids).get(item_id, ())),
+        nonconformances=tuple(nonconformances_by_item(session, ids)[item_id]),
+        shipments=tuple(shipments_by_item(session, ids)[item_id]),
     )
 
 
@@ -162,90 +143,3 @@ def _links(session: Session, item_id: uuid.UUID, *, upstream: bool) -> tuple[Lin
     return tuple(LinkView(item=_summary(i, p), quantity=q) for i, p, q in rows)
 
 
-def _steps(session: Session, item_id: uuid.UUID) -> tuple[StepView, ...]:
-    rows = session.execute(
-        select(StepRecord, Operation, Station.name, Equipment.code, Equipment.name, User.full_name)
-        .outerjoin(Operation, StepRecord.operation_id == Operation.id)
-        .outerjoin(Station, StepRecord.station_id == Station.id)
-        .outerjoin(Equipment, StepRecord.equipment_id == Equipment.id)
-        .join(User, StepRecord.operator_id == User.id)
-        .where(StepRecord.item_id == item_id).order_by(StepRecord.started_at)
-    ).all()
-    params: dict[uuid.UUID, list[Parameter]] = defaultdict(list)
-    if rows:
-        for p in session.scalars(select(StepParameter).where(
-                StepParameter.step_id.in_([r[0].id for r in rows])).order_by(StepParameter.name)):
-            shown = p.text_value if p.value is None else f"{p.value:g}"
-            params[p.step_id].append(Parameter(p.name, f"{shown} {p.unit or ''}".strip(), p.source.value))
-    return tuple(
-        StepView(
-            started_at=step.started_at, completed_at=step.completed_at,
-            operation=f"{op.seq} {op.name}" if op else "(no operation)",
-            work_center=op.work_center if op else None, station=station,
-            equipment=f"{eq_code} {eq_name}" if eq_code else None, operator=operator,
-            result=step.result.value, parameters=tuple(params[step.id]),
-        )
-        for step, op, station, eq_code, eq_name, operator in rows
-    )
-
-
-def _inspections(session: Session, item_id: uuid.UUID) -> tuple[InspectionView, ...]:
-    records = session.execute(
-        select(InspectionRecord, InspectionPlan, User.full_name)
-        .join(InspectionPlan, InspectionRecord.plan_id == InspectionPlan.id)
-        .join(User, InspectionRecord.inspector_id == User.id)
-        .where(InspectionRecord.item_id == item_id).order_by(InspectionRecord.inspected_at)
-    ).all()
-    if not records:
-        return ()
-    gauge = aliased(Equipment)
-    measured: dict[uuid.UUID, list[MeasurementView]] = defaultdict(list)
-    for m, c, gauge_code in session.execute(
-        select(Measurement, Characteristic, gauge.code)
-        .join(Characteristic, Measurement.characteristic_id == Characteristic.id)
-        .outerjoin(gauge, Measurement.equipment_id == gauge.id)
-        .where(Measurement.record_id.in_([r[0].id for r in records]), Measurement.superseded_by_id.is_(None))
-        .order_by(Characteristic.seq)
-    ):
-        measured[m.record_id].append(MeasurementView(
-            characteristic=c.name, value=_format_value(m.value, c.decimals, c.unit, m.passed, m.defect_code),
-            limits=_format_limits(c.lower_limit, c.upper_limit, c.decimals, c.unit), passed=m.passed,
-            gauge=gauge_code))
-    return tuple(
-        InspectionView(inspected_at=rec.inspected_at, plan=f"{plan.plan_type.value.replace('_', ' ')} "
-                       f"rev {plan.revision}", inspector=inspector, result=rec.result.value,
-                       measurements=tuple(measured[rec.id]))
-        for rec, plan, inspector in records
-    )
-
-
-def _format_value(value: float | None, decimals: int, unit: str | None, passed: bool, defect: str | None) -> str:
-    if value is None:
-        return "pass" if passed else f"fail {defect or ''}".strip()
-    return f"{value:.{decimals}f} {unit or ''}".strip()
-
-
-def _format_limits(low: float | None, high: float | None, decimals: int, unit: str | None) -> str:
-    if low is None and high is None:
-        return ""
-    lo = "−∞" if low is None else f"{low:.{decimals}f}"
-    hi = "+∞" if high is None else f"{high:.{decimals}f}"
-    return f"{lo} … {hi} {unit or ''}".strip()
-
-
-def _nonconformances(session: Session, item_id: uuid.UUID) -> tuple[NonconformanceView, ...]:
-    rows = session.scalars(
-        select(Nonconformance).join(nonconformance_items)
-        .where(nonconformance_items.c.item_id == item_id).order_by(Nonconformance.opened_at))
-    return tuple(NonconformanceView(n.number, n.status.value, n.disposition.value if n.disposition else None,
-                                    n.description) for n in rows)
-
-
-def _shipments(session: Session, item_id: uuid.UUID) -> tuple[ShipmentView, ...]:
-    rows = session.execute(
-        select(Shipment, Customer.name, CustomerOrder.number, ShipmentLine.quantity)
-        .join(ShipmentLine, ShipmentLine.shipment_id == Shipment.id)
-        .join(Customer, Shipment.customer_id == Customer.id)
-        .outerjoin(CustomerOrder, Shipment.customer_order_id == CustomerOrder.id)
-        .where(ShipmentLine.item_id == item_id).order_by(Shipment.shipped_at))
-    return tuple(ShipmentView(s.number, customer, order, s.shipped_at, qty) for s, customer, order, qty in rows)
