@@ -4,7 +4,9 @@ customer order or shipment number, answered in a bounded number of indexed queri
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 
+import biip
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -49,50 +51,84 @@ def _items(session: Session, stmt: Select) -> tuple[list[ItemSummary], int]:
     return [_summary(i, p) for i, p in rows], total
 
 
+@dataclass(frozen=True)
+class Match:
+    """What a typed or scanned text names: a label for people and a SELECT of the matching item ids."""
+
+    label: str
+    query: str
+    item_ids: Select
+
+
+def _match_kinds(q: str) -> list[tuple[str, Select]]:
+    ids = select(Item.id)
+    return [
+        ("Serial or lot", ids.where(Item.code == q)),
+        ("Identifier", select(ItemIdentifier.item_id).where(ItemIdentifier.value == q)),
+        ("Heat number", ids.where(Item.heat_number == q)),
+        ("Supplier lot", ids.where(Item.supplier_lot == q)),
+        ("Work order", ids.join(WorkOrder, Item.work_order_id == WorkOrder.id).where(WorkOrder.number == q)),
+        ("Shipment", select(ShipmentLine.item_id).join(Shipment)
+         .where((Shipment.number == q) | (Shipment.sscc == q))),
+        ("Customer order", select(ShipmentLine.item_id).join(Shipment).join(CustomerOrder)
+         .where(CustomerOrder.number == q)),
+        ("Part number", ids.join(PartDefinition, Item.part_id == PartDefinition.id)
+         .where(PartDefinition.part_number == q)),
+    ]
+
+
+def _gs1_keys(text: str) -> list[str]:
+    """The serial, lot and SSCC inside a scanned GS1 element string, most specific first."""
+    if not (text.startswith(("]", "(")) or (text[:2] in ("00", "01") and text.isascii() and len(text) > 16)):
+        return []
+    try:
+        message = biip.parse(text).gs1_message
+    except Exception:  # noqa: BLE001 - biip signals most problems in fields, but junk may still raise
+        return []
+    if message is None:
+        return []
+    values = {e.ai.ai: e.value for e in message.element_strings}
+    return [values[ai] for ai in ("21", "10", "00") if ai in values]
+
+
+def match_items(session: Session, text: str, *, with_part_numbers: bool = False) -> Match | None:
+    """The first kind of identifier that `text` names, trying it as typed, upper-cased and as GS1."""
+    query = text.strip()
+    for candidate in dict.fromkeys((query, query.upper(), *_gs1_keys(query))):
+        if not candidate:
+            continue
+        for label, item_ids in _match_kinds(candidate):
+            if label == "Part number" and not with_part_numbers:
+                continue
+            if session.scalar(item_ids.limit(1)) is not None:
+                return Match(label=label, query=candidate, item_ids=item_ids)
+    return None
+
+
 def lookup(factory: sessionmaker[Session], text: str) -> LookupResult:
     query = text.strip()
     if not query:
         return LookupResult(query=query, heading="", hint="Scan or type a serial, lot, heat number or order.")
     with factory() as session:
-        for candidate in dict.fromkeys((query, query.upper())):
-            result = _lookup_exact(session, candidate)
-            if result is not None:
-                return result
-    return LookupResult(
-        query=query, heading=f"Nothing is known as '{query}'",
-        hint="Check the label and scan again. Lookup accepts serials, lot numbers, barcodes, RFID tags, "
-             "heat numbers, supplier lots, work orders, customer orders and shipments.",
-    )
-
-
-def _lookup_exact(session: Session, q: str) -> LookupResult | None:
-    base = _summary_select()
-    by_code = base.where(Item.code == q)
-    by_identifier = base.where(Item.id.in_(select(ItemIdentifier.item_id).where(ItemIdentifier.value == q)))
-    for stmt in (by_code, by_identifier):
-        items, total = _items(session, stmt)
-        if total == 1:
+        match = match_items(session, query)
+        if match is None:
+            return LookupResult(
+                query=query, heading=f"Nothing is known as '{query}'",
+                hint="Check the label and scan again. Lookup accepts serials, lot numbers, barcodes, RFID tags, "
+                     "GS1 codes, heat numbers, supplier lots, work orders, customer orders and shipments.",
+            )
+        items, total = _items(session, _summary_select().where(Item.id.in_(match.item_ids)))
+        q = match.query
+        if total == 1 and match.label in ("Serial or lot", "Identifier"):
             return LookupResult(query=q, heading=items[0].title, items=tuple(items), total=1,
                                 history=_history(session, items[0].id))
-        if total > 1:
-            return LookupResult(query=q, heading=f"{total} items are called '{q}'", items=tuple(items),
-                                total=total, hint="Pick one to see its history.")
-    searches: list[tuple[str, Select]] = [
-        ("Heat number", base.where(Item.heat_number == q)),
-        ("Supplier lot", base.where(Item.supplier_lot == q)),
-        ("Work order", base.join(WorkOrder, Item.work_order_id == WorkOrder.id).where(WorkOrder.number == q)),
-        ("Shipment", base.where(Item.id.in_(
-            select(ShipmentLine.item_id).join(Shipment).where(Shipment.number == q)))),
-        ("Customer order", base.where(Item.id.in_(
-            select(ShipmentLine.item_id).join(Shipment).join(CustomerOrder).where(CustomerOrder.number == q)))),
-    ]
-    for label, stmt in searches:
-        items, total = _items(session, stmt)
-        if total:
+        if match.label in ("Serial or lot", "Identifier"):
+            heading = f"{total} items are called '{q}'"
+        else:
             shown = "" if total <= LIST_LIMIT else f" (first {LIST_LIMIT} shown)"
-            return LookupResult(query=q, heading=f"{label} {q}: {total} item{'s' if total != 1 else ''}{shown}",
-                                items=tuple(items), total=total, hint="Pick one to see its history.")
-    return None
+            heading = f"{match.label} {q}: {total} item{'s' if total != 1 else ''}{shown}"
+        return LookupResult(query=q, heading=heading, items=tuple(items), total=total,
+                            hint="Pick one to see its history.")
 
 
 def item_history(factory: sessionmaker[Session], item_id: uuid.UUID) -> ItemHistory:
@@ -109,7 +145,7 @@ def _history(session: Session, item_id: uuid.UUID) -> ItemHistory:
     ids = [item_id]
     identifiers = tuple(session.execute(
         select(ItemIdentifier.kind, ItemIdentifier.value).where(ItemIdentifier.item_id == item_id)
-        .order_by(ItemIdentifier.kind)).tuples())
+        .order_by(ItemIdentifier.kind)).all())
     origin = None
     if item.supplier_id is not None:
         supplier = session.get(Supplier, item.supplier_id)

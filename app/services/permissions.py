@@ -18,6 +18,7 @@ class Action(str, enum.Enum):
     RELEASE_HOLD = "release_hold"
     DISPOSITION_NCR = "disposition_ncr"
     EDIT_PLANS = "edit_plans"
+    IMPORT_DATA = "import_data"
     MANAGE_USERS = "manage_users"
     BUILD_DEMO = "build_demo"
 
@@ -35,6 +36,7 @@ MATRIX: dict[Action, set[Role]] = {
     Action.RELEASE_HOLD: {Role.INSPECTOR, Role.QUALITY_ENGINEER, Role.SUPERVISOR},
     Action.DISPOSITION_NCR: {Role.QUALITY_ENGINEER, Role.SUPERVISOR},
     Action.EDIT_PLANS: {Role.QUALITY_ENGINEER},
+    Action.IMPORT_DATA: {Role.QUALITY_ENGINEER, Role.ADMIN},
     Action.MANAGE_USERS: {Role.ADMIN},
     Action.BUILD_DEMO: {Role.ADMIN},
 }
