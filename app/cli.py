@@ -9,19 +9,18 @@ import sys
 from collections.abc import Callable
 from typing import TextIO
 
-from sqlalchemy.orm import Session, sessionmaker
-
-from app import __version__
+from app import __version__, cli_trace
+from app.cli_common import login, open_database, read_secret
 from app.cli_text import print_history, print_item_list
 from app.config import Settings
-from app.db import describe_url, make_engine, make_session_factory
+from app.db import describe_url, make_engine
 from app.models import Role
 from app.services import schema
 from app.services.errors import DomainError
 from app.services.lookup import lookup
 from app.services.lookup_views import to_json
 from app.services.permissions import SYSTEM, Actor
-from app.services.users import add_user, authenticate, has_users, list_users
+from app.services.users import add_user, has_users, list_users
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -56,12 +55,13 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     show = item.add_parser("show", help="what is this identifier: serial, lot, barcode, EPC, heat, order…")
     show.add_argument("identifier")
     show.add_argument("--json", action="store_true")
+    cli_trace.add_commands(commands)
     return parser.parse_args(argv)
 
 
 def execute(args: argparse.Namespace, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
     handlers: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {
-        "db": _db, "user": _user, "demo": _demo, "item": _item,
+        "db": _db, "user": _user, "demo": _demo, "item": _item, "trace": cli_trace.run, "import": cli_trace.run,
     }
     try:
         return handlers[args.command](args, out)
@@ -71,13 +71,6 @@ def execute(args: argparse.Namespace, out: TextIO = sys.stdout, err: TextIO = sy
     except KeyboardInterrupt:
         print("threadline: interrupted; nothing half-written was kept.", file=err)
         return 130
-
-
-def _open(args: argparse.Namespace, *, migrate: bool = True) -> sessionmaker[Session]:
-    engine = make_engine(Settings().db_url(args.db))
-    if migrate:
-        schema.upgrade(engine)
-    return make_session_factory(engine)
 
 
 def _db(args: argparse.Namespace, out: TextIO) -> int:
@@ -95,17 +88,8 @@ def _db(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-def _read_secret(prompt: str) -> str:
-    if sys.stdin.isatty():
-        return getpass.getpass(prompt)
-    line = sys.stdin.readline()
-    if not line:
-        raise DomainError(f"{prompt.rstrip(': ')} was expected on standard input but none was given.")
-    return line.rstrip("\r\n")
-
-
 def _user(args: argparse.Namespace, out: TextIO) -> int:
-    factory = _open(args)
+    factory = open_database(args)
     if args.user_command == "list":
         for u in list_users(factory):
             print(f"{u.username:<20} {u.role.value:<17} {u.full_name}{'' if u.active else '  (inactive)'}",
@@ -113,11 +97,11 @@ def _user(args: argparse.Namespace, out: TextIO) -> int:
         return 0
     actor: Actor = SYSTEM
     if args.as_user:
-        actor = authenticate(factory, args.as_user, _read_secret(f"Password for {args.as_user}: "))
+        actor = login(factory, args.as_user)
     elif has_users(factory):
         raise DomainError("This database already has users: name the administrator adding this user with "
                           "--as ADMIN (their password is asked for).")
-    password = _read_secret(f"New password for {args.username}: ")
+    password = read_secret(f"New password for {args.username}: ")
     if sys.stdin.isatty() and getpass.getpass("Repeat the password: ") != password:
         raise DomainError("The two passwords differ; nothing was saved. Run the command again.")
     user = add_user(factory, actor, username=args.username, full_name=args.full_name,
@@ -129,7 +113,7 @@ def _user(args: argparse.Namespace, out: TextIO) -> int:
 def _demo(args: argparse.Namespace, out: TextIO) -> int:
     from app.services.demo import build_demo_plant  # the generator is only needed here
 
-    factory = _open(args)
+    factory = open_database(args)
     progress = _ProgressLine(sys.stderr) if not args.json and sys.stderr.isatty() else None
     summary = build_demo_plant(factory, SYSTEM, units=args.units, seed=args.seed, progress=progress)
     if args.json:
@@ -154,7 +138,7 @@ class _ProgressLine:
 
 
 def _item(args: argparse.Namespace, out: TextIO) -> int:
-    result = lookup(_open(args), args.identifier)
+    result = lookup(open_database(args), args.identifier)
     if args.json:
         json.dump(to_json(result), out, indent=2, ensure_ascii=False)
         print(file=out)

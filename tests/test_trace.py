@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import itertools
 
 import networkx as nx
@@ -13,6 +15,7 @@ from sqlalchemy import select
 from app.models import GenealogyLink, Item, Role
 from app.services.errors import NotFound, PermissionDenied, ValidationError
 from app.services.genealogy_import import import_links
+from app.services.recall import recall_from_equipment, recall_from_items
 from app.services.trace import trace, trace_items
 from app.trace import Direction
 from tests.conftest import make_actor
@@ -115,3 +118,18 @@ def test_operators_may_not_import(factory, admin):
     operator = make_actor(factory, admin, Role.OPERATOR)
     with pytest.raises(PermissionDenied):
         import_links(factory, operator, "parent_part,parent_id,child_part,child_id,quantity\nP,A,P,B,1\n")
+
+
+def test_recall_from_a_suspect_lot_names_where_everything_is(factory, admin):
+    import_links(factory, admin, "parent_part,parent_id,child_part,child_id,quantity\n"
+                                 "BAR,H7,BLANK,B1,2\nBAR,H7,BLANK,B2,3\nBLANK,B1,ASSY,A1,1\n")
+    report = recall_from_items(factory, ["H7"])
+    assert report.suspects == ("H7",)
+    assert {line.identifier: line.depth for line in report.lines} == {"H7": 0, "B1": 1, "B2": 1, "A1": 2}
+    assert report.by_location() == {"in stock": 4}
+    rows = list(csv.DictReader(io.StringIO(report.as_csv())))
+    assert [r["identifier"] for r in rows] == ["H7", "B1", "B2", "A1"] and rows[3]["depth"] == "2"
+    with pytest.raises(NotFound, match="Nothing is known as 'H8'"):
+        recall_from_items(factory, ["H8"])
+    with pytest.raises(NotFound, match="no equipment 'NOPE-1'"):
+        recall_from_equipment(factory, "NOPE-1", None, None)
