@@ -77,3 +77,37 @@ def test_upgrade_users_demo_and_item_show(db_url):
 def test_incomplete_commands_print_usage(args):
     result = threadline(*args)
     assert result.returncode == 2 and "usage:" in result.stderr
+
+
+def test_import_trace_and_recall_from_the_terminal(db_url, tmp_path):
+    assert threadline("user", "add", "qe", "--role", "quality_engineer", db=db_url,
+                      stdin="qe-password\n").returncode == 0
+    legacy = tmp_path / "legacy.csv"
+    legacy.write_text("parent_part,parent_id,child_part,child_id,quantity,timestamp\n"
+                      "BAR-316L,HEAT-9,VB-1,S-1,0.2,2025-03-01T08:00\n"
+                      "BAR-316L,HEAT-9,VB-1,S-2,0.2,2025-03-01T08:05\n", encoding="utf-8")
+    imported = threadline("import", "genealogy", str(legacy), "--as", "qe", db=db_url, stdin="qe-password\n")
+    assert imported.returncode == 0, imported.stderr
+    assert "Imported 2 links (3 new items, 2 new part numbers)" in imported.stdout
+
+    forward = threadline("trace", "forward", "HEAT-9", "--json", db=db_url)
+    assert forward.returncode == 0, forward.stderr
+    data = json.loads(forward.stdout)
+    assert data["direction"] == "forward" and data["roots"] == ["HEAT-9"]
+    assert {n["identifier"] for n in data["nodes"]} == {"HEAT-9", "S-1", "S-2"}
+    assert {(e["from"], e["to"]) for e in data["edges"]} == {("HEAT-9", "S-1"), ("HEAT-9", "S-2")}
+
+    reverse = threadline("trace", "reverse", "S-2", db=db_url)
+    assert reverse.returncode == 0 and "0.2 × BAR-316L lot HEAT-9" in reverse.stdout
+
+    recall = threadline("trace", "recall", "--item", "HEAT-9", "--csv", db=db_url)
+    assert recall.returncode == 0, recall.stderr
+    lines = recall.stdout.splitlines()
+    assert lines[0].startswith("identifier,part_number") and len(lines) == 4
+
+    cycle = tmp_path / "cycle.csv"
+    cycle.write_text("parent_part,parent_id,child_part,child_id,quantity\nVB-1,S-1,BAR-316L,HEAT-9,1\n")
+    refused = threadline("import", "genealogy", str(cycle), "--as", "qe", db=db_url, stdin="qe-password\n")
+    assert refused.returncode == 1 and "line 2 would make an item its own ancestor" in refused.stderr
+    unknown = threadline("trace", "reverse", "NOTHING-HERE", db=db_url)
+    assert unknown.returncode == 1 and "Nothing is known as 'NOTHING-HERE'" in unknown.stderr
