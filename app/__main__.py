@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
-
-from app import cli
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = cli.parse_args(sys.argv[1:] if argv is None else argv)
-    if args.command is None:
-        from app.ui.application import run  # Qt is imported only when the GUI is wanted
+    argv = sys.argv[1:] if argv is None else argv
+    gui = argparse.ArgumentParser(add_help=False)
+    gui.add_argument("--db")
+    known, rest = gui.parse_known_args(argv)
+    if not rest:
+        # No command: the GUI. Importing the CLI's commands (numpy, device decoders…) would only slow it down.
+        from app.ui.application import run
 
-        return run(args.db)
-    return cli.execute(args)
+        return run(known.db)
+    from app import cli
+
+    return cli.execute(cli.parse_args(argv))
 
 
 if __name__ == "__main__":

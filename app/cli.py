@@ -5,11 +5,12 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import os
 import sys
 from collections.abc import Callable
 from typing import TextIO
 
-from app import __version__, cli_trace
+from app import __version__, cli_devices, cli_trace
 from app.cli_common import login, open_database, read_secret
 from app.cli_text import print_history, print_item_list
 from app.config import Settings
@@ -56,18 +57,23 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     show.add_argument("identifier")
     show.add_argument("--json", action="store_true")
     cli_trace.add_commands(commands)
+    cli_devices.add_commands(commands)
     return parser.parse_args(argv)
 
 
 def execute(args: argparse.Namespace, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
     handlers: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {
         "db": _db, "user": _user, "demo": _demo, "item": _item, "trace": cli_trace.run, "import": cli_trace.run,
+        "devices": cli_devices.run, "simulate": cli_devices.run,
     }
     try:
         return handlers[args.command](args, out)
     except DomainError as exc:
         print(f"threadline: {exc}", file=err)
         return 1
+    except BrokenPipeError:  # the reader went away (`threadline … | head`): not an error worth a traceback
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt:
         print("threadline: interrupted; nothing half-written was kept.", file=err)
         return 130
