@@ -88,7 +88,7 @@ def _import(factory: sessionmaker[Session], actor: Actor, path: Path, out: TextI
 
 
 def print_tree(result: TraceResult, out: TextIO) -> None:
-    print(f"{result.direction.value.capitalize()} trace of {result.match.lower()} {result.query}: "
+    print(f"{result.direction.value.capitalize()} trace of {result.query} ({result.match.lower()}): "
           f"{len(result.nodes)} items, {len(result.graph.edges)} links", file=out)
     shown: set[uuid.UUID] = set()
 

@@ -129,12 +129,13 @@ def nonconformances_by_item(session: Session, item_ids: ItemIds) -> dict[uuid.UU
 
 def shipments_by_item(session: Session, item_ids: ItemIds) -> dict[uuid.UUID, list[ShipmentView]]:
     found: dict[uuid.UUID, list[ShipmentView]] = defaultdict(list)
-    for shipment, customer, order, qty, item_id in session.execute(
-        select(Shipment, Customer.name, CustomerOrder.number, ShipmentLine.quantity, ShipmentLine.item_id)
+    for number, shipped_at, customer, order, qty, item_id in session.execute(
+        select(Shipment.number, Shipment.shipped_at, Customer.name, CustomerOrder.number, ShipmentLine.quantity,
+               ShipmentLine.item_id)
         .join(ShipmentLine, ShipmentLine.shipment_id == Shipment.id)
         .join(Customer, Shipment.customer_id == Customer.id)
         .outerjoin(CustomerOrder, Shipment.customer_order_id == CustomerOrder.id)
         .where(ShipmentLine.item_id.in_(item_ids)).order_by(Shipment.shipped_at)
     ):
-        found[item_id].append(ShipmentView(shipment.number, customer, order, shipment.shipped_at, qty))
+        found[item_id].append(ShipmentView(number, customer, order, shipped_at, qty))
     return found
