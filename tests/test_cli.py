@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -111,3 +114,22 @@ def test_import_trace_and_recall_from_the_terminal(db_url, tmp_path):
     assert refused.returncode == 1 and "line 2 would make an item its own ancestor" in refused.stderr
     unknown = threadline("trace", "reverse", "NOTHING-HERE", db=db_url)
     assert unknown.returncode == 1 and "Nothing is known as 'NOTHING-HERE'" in unknown.stderr
+
+
+def test_spc_chart_and_capability_on_the_textbook_piston_rings(tmp_path):
+    data = Path(__file__).parent / "spc" / "data" / "pistonrings.csv"
+    rows = list(csv.DictReader(io.StringIO(data.read_text())))[:125]  # phase I: the first 25 samples of 5
+    tmp = tmp_path / "rings.csv"
+    tmp.write_text("subgroup,value\n" + "".join(f"{r['sample']},{r['diameter']}\n" for r in rows))
+    chart = threadline("spc", "chart", "--type", "xbar-r", "--input", str(tmp), "--json")
+    assert chart.returncode == 0, chart.stderr
+    result = json.loads(chart.stdout)
+    assert result["type"] == "xbar-r" and round(result["center"], 5) == 74.00118  # qcc vignette
+    assert result["secondary"]["type"] == "r"
+    capability = threadline("spc", "capability", "--input", str(tmp), "--lsl", "73.95", "--usl", "74.05", "--json")
+    assert capability.returncode == 0, capability.stderr
+    assert 1.6 < json.loads(capability.stdout)["cp"] < 1.8
+    bad = tmp_path / "bad.csv"
+    bad.write_text("subgroup,value\n1,74.0\n1,abc\n")
+    refused = threadline("spc", "chart", "--type", "xbar-r", "--input", str(bad))
+    assert refused.returncode == 1 and "line 3" in refused.stderr and "Traceback" not in refused.stderr
