@@ -1,0 +1,76 @@
+"""The desktop application: one QApplication with Threadline's font and style, then the start-up
+sequence (`app.ui.startup`) and the event loop."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from importlib import resources
+from string import Template
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QGuiApplication, QIcon
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+import app
+from app.config import SETTINGS, Settings, SettingsError
+
+log = logging.getLogger(__name__)
+
+
+def style_sheet(base_pt: int) -> str:
+    """The application style sheet with its sizes scaled from the base font size."""
+    text = (resources.files("app") / "resources" / "threadline.qss").read_text(encoding="utf-8")
+    sizes = {"base": base_pt, "small": base_pt * 0.85, "medium": base_pt * 1.2, "large": base_pt * 1.4,
+             "huge": base_pt * 1.75}
+    return Template(text).substitute({name: f"{value:.1f}pt" for name, value in sizes.items()})
+
+
+def app_icon() -> QIcon:
+    return QIcon(str(resources.files("app") / "resources" / "threadline.svg"))
+
+
+def configure(application: QApplication, settings: Settings | None) -> None:
+    """Name, font and style: what makes every window readable at arm's length."""
+    application.setApplicationName("Threadline")
+    application.setApplicationDisplayName("Threadline")
+    application.setOrganizationName("Threadline")
+    application.setApplicationVersion(app.__version__)
+    application.setWindowIcon(app_icon())
+    base = settings.get("ui.font_point_size") if settings else SETTINGS["ui.font_point_size"].default
+    base = min(max(int(base), 8), 32)
+    font = QFont(application.font())
+    font.setPointSizeF(base)
+    application.setFont(font)
+    application.setStyle("Fusion")  # the same look on every bench PC, whatever its desktop theme
+    application.setStyleSheet(style_sheet(base))
+    # The start-up sequence and the main window decide when to quit, not the last closed window.
+    application.setQuitOnLastWindowClosed(False)
+
+
+def run(db_url: str | None = None) -> int:
+    """Start the GUI; `db_url` is the `--db` value from the command line, if any."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if QApplication.instance() is None:
+        # 125 % and 150 % Windows scaling stay sharp instead of rounding to 100 % or 200 %.
+        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+    application = QApplication.instance() or QApplication(sys.argv)
+    try:
+        settings: Settings | None = Settings()
+    except SettingsError as exc:
+        settings = None
+        configure(application, None)
+        QMessageBox.critical(None, "Threadline — settings", str(exc))
+        return 1
+    configure(application, settings)
+
+    from app.ui.startup import Startup  # after the style: the first window appears styled
+
+    startup = Startup(settings, db_url)
+    startup.finished.connect(application.exit)
+    startup.start()
+    try:
+        code = application.exec()
+    finally:
+        startup.shutdown()
+    return code if startup.exit_code is None else startup.exit_code

@@ -1,0 +1,177 @@
+"""The main window: workspaces on the left, the current one on the right, and a status bar that always
+says which database, which user and which station this is."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+import app
+from app.ui.workspaces import PageContext, Workspace, workspaces
+
+
+class MainWindow(QMainWindow):
+    """Signals:
+        logged_out(): the user chose Log out; the window closes itself afterwards.
+        quit_requested(): the user chose Quit.
+    """
+
+    logged_out = Signal()
+    quit_requested = Signal()
+
+    def __init__(self, context: PageContext, *, database: str, station: str,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.context = context
+        self.setWindowTitle(f"Threadline — {station}")
+        self._leaving = False
+
+        self.navigation = QListWidget(objectName="navigation")
+        self.navigation.setIconSize(QSize(24, 24))
+        self.navigation.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the scan field keeps the keyboard
+        self.pages = QStackedWidget()
+        self.workspaces: list[Workspace] = workspaces(context.actor)
+        self._built: dict[str, QWidget] = {}
+        for workspace in self.workspaces:
+            item = QListWidgetItem(workspace.title)
+            item.setToolTip(workspace.tooltip)
+            item.setData(Qt.ItemDataRole.UserRole, workspace.key)
+            self.navigation.addItem(item)
+        self.navigation.currentRowChanged.connect(self._show_row)
+
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self._navigation_panel())
+        layout.addWidget(self.pages, 1)
+        self.setCentralWidget(central)
+
+        self._build_menus()
+        self._build_status_bar(database, station)
+        if self.workspaces:
+            self.navigation.setCurrentRow(0)
+
+    def _navigation_panel(self) -> QWidget:
+        panel = QWidget(objectName="navigationPanel")
+        panel.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        icon = QLabel(objectName="brandIcon")
+        icon.setPixmap(QApplication.windowIcon().pixmap(QSize(30, 30), self.devicePixelRatio()))
+        brand = QHBoxLayout()
+        brand.setSpacing(10)
+        brand.addWidget(icon)
+        brand.addWidget(QLabel("Threadline", objectName="brand"), 1)
+        footer = QLabel(f"Version {app.__version__}", objectName="navigationFooter")
+        layout = QVBoxLayout(panel)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addLayout(brand)
+        layout.addWidget(self.navigation, 1)
+        layout.addWidget(footer)
+        return panel
+
+    # -- workspaces ------------------------------------------------------------------------------------
+
+    def page(self, key: str) -> QWidget:
+        """The page of a workspace, built on first use."""
+        if key not in self._built:
+            workspace = next(w for w in self.workspaces if w.key == key)
+            widget = workspace.build(self.context)
+            self._built[key] = widget
+            self.pages.addWidget(widget)
+        return self._built[key]
+
+    def show_workspace(self, key: str) -> QWidget:
+        row = next(n for n, w in enumerate(self.workspaces) if w.key == key)
+        if row == self.navigation.currentRow():
+            self._show_row(row)  # already there: still hand it the keyboard, as if freshly opened
+        else:
+            self.navigation.setCurrentRow(row)
+        return self._built[key]
+
+    def _show_row(self, row: int) -> None:
+        if row < 0:
+            return
+        widget = self.page(self.workspaces[row].key)
+        self.pages.setCurrentWidget(widget)
+        activated = getattr(widget, "activated", None)
+        if callable(activated):
+            activated()
+
+    # -- chrome ----------------------------------------------------------------------------------------
+
+    def _build_menus(self) -> None:
+        session = self.menuBar().addMenu("&Session")
+        self.logout_action = QAction("&Log out", self, shortcut=QKeySequence("Ctrl+L"))
+        self.logout_action.triggered.connect(self.log_out)
+        self.quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
+        self.quit_action.triggered.connect(self.quit)
+        session.addAction(self.logout_action)
+        session.addSeparator()
+        session.addAction(self.quit_action)
+
+        go = self.menuBar().addMenu("&Go")
+        for workspace in self.workspaces:
+            action = QAction(workspace.title, self)
+            if workspace.shortcut:
+                action.setShortcut(QKeySequence(workspace.shortcut))
+            action.triggered.connect(lambda _checked=False, key=workspace.key: self.show_workspace(key))
+            go.addAction(action)
+            self.addAction(action)
+
+        help_menu = self.menuBar().addMenu("&Help")
+        about = QAction("&About Threadline", self)
+        about.triggered.connect(self.show_about)
+        help_menu.addAction(about)
+
+    def _build_status_bar(self, database: str, station: str) -> None:
+        actor = self.context.actor
+        role = actor.role.label if actor.role else "System"
+        self.user_label = QLabel(f"{actor.full_name or actor.username} · {role}", objectName="statusUser")
+        self.station_label = QLabel(f"Station {station}", objectName="statusStation")
+        self.database_label = QLabel(database, objectName="statusDatabase")
+        self.database_label.setToolTip("The database this bench PC reads and writes")
+        bar = self.statusBar()
+        bar.setSizeGripEnabled(False)
+        bar.addWidget(self.user_label)
+        bar.addWidget(self.station_label)
+        bar.addPermanentWidget(self.database_label)
+
+    def show_about(self) -> None:
+        self.about_box = QMessageBox(QMessageBox.Icon.Information, "About Threadline",
+                                     f"Threadline {app.__version__}", QMessageBox.StandardButton.Ok, self)
+        self.about_box.setInformativeText(
+            "Quality traceability for precision-parts manufacturing: from supplier heat to customer "
+            "shipment, every step, measurement and signature.")
+        self.about_box.open()
+
+    # -- leaving ---------------------------------------------------------------------------------------
+
+    def log_out(self) -> None:
+        self._leaving = True
+        self.close()
+        self.logged_out.emit()
+
+    def quit(self) -> None:
+        self._leaving = True
+        self.close()
+        self.quit_requested.emit()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        super().closeEvent(event)
+        if not self._leaving:  # the window's close button means Quit
+            self._leaving = True
+            self.quit_requested.emit()

@@ -1,0 +1,1 @@
+"""Widgets shared by several pages: status badges, message banners, the scan field, the item-history view."""
