@@ -75,3 +75,9 @@ def test_the_example_serial_has_a_barcode_or_epc_identifier(factory, plant):
         item_id = session.scalar(select(Item.id).where(Item.code == plant.examples["finished_serial"]))
         kinds = set(session.scalars(select(ItemIdentifier.kind).where(ItemIdentifier.item_id == item_id)))
     assert kinds
+
+
+def test_a_complained_serial_shows_the_complaint(factory, plant):
+    history = lookup(factory, plant.examples["complained_serial"]).history
+    assert history.complaints and history.complaints[0].customer
+    assert history.complaints[0].received_at.tzinfo is not None

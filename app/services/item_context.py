@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, aliased
 
 from app.models import (
     Characteristic,
+    Complaint,
     Customer,
     CustomerOrder,
     Equipment,
@@ -32,6 +33,7 @@ from app.models import (
     nonconformance_items,
 )
 from app.services.lookup_views import (
+    ComplaintView,
     InspectionView,
     MeasurementView,
     NonconformanceView,
@@ -138,4 +140,16 @@ def shipments_by_item(session: Session, item_ids: ItemIds) -> dict[uuid.UUID, li
         .where(ShipmentLine.item_id.in_(item_ids)).order_by(Shipment.shipped_at)
     ):
         found[item_id].append(ShipmentView(number, customer, order, shipped_at, qty))
+    return found
+
+
+def complaints_by_item(session: Session, item_ids: ItemIds) -> dict[uuid.UUID, list[ComplaintView]]:
+    found: dict[uuid.UUID, list[ComplaintView]] = defaultdict(list)
+    for number, customer, received_at, status, description, item_id in session.execute(
+        select(Complaint.number, Customer.name, Complaint.received_at, Complaint.status, Complaint.description,
+               Complaint.item_id)
+        .join(Customer, Complaint.customer_id == Customer.id)
+        .where(Complaint.item_id.in_(item_ids)).order_by(Complaint.received_at)
+    ):
+        found[item_id].append(ComplaintView(number, customer, received_at, status.value, description))
     return found

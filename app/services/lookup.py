@@ -23,6 +23,7 @@ from app.models import (
 )
 from app.services.errors import NotFound
 from app.services.item_context import (
+    complaints_by_item,
     inspections_by_item,
     nonconformances_by_item,
     shipments_by_item,
@@ -164,6 +165,7 @@ def _history(session: Session, item_id: uuid.UUID) -> ItemHistory:
         inspections=tuple(inspections_by_item(session, ids).get(item_id, ())),
         nonconformances=tuple(nonconformances_by_item(session, ids)[item_id]),
         shipments=tuple(shipments_by_item(session, ids)[item_id]),
+        complaints=tuple(complaints_by_item(session, ids)[item_id]),
     )
 
 

@@ -100,6 +100,15 @@ class ShipmentView:
 
 
 @dataclass(frozen=True)
+class ComplaintView:
+    number: str
+    customer: str
+    received_at: datetime
+    status: str
+    description: str
+
+
+@dataclass(frozen=True)
 class ItemHistory:
     item: ItemSummary
     identifiers: tuple[tuple[str, str], ...]
@@ -112,6 +121,7 @@ class ItemHistory:
     inspections: tuple[InspectionView, ...]
     nonconformances: tuple[NonconformanceView, ...]
     shipments: tuple[ShipmentView, ...]
+    complaints: tuple[ComplaintView, ...] = ()
 
 
 @dataclass(frozen=True)

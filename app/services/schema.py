@@ -1,4 +1,8 @@
-"""Schema migrations with Alembic: upgrade to the newest revision, after a backup of a SQLite file."""
+"""Schema migrations with Alembic: upgrade to the newest revision, after a backup of a SQLite file.
+
+The common case on start-up — the schema is already current — is answered with one query and without
+importing Alembic; Alembic is loaded only when there is something to migrate.
+"""
 
 from __future__ import annotations
 
@@ -6,23 +10,30 @@ import sqlite3
 from datetime import datetime, timezone
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Engine, inspect, text
 
 from app.services.errors import SchemaTooNew
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+# The newest revision in app/migrations/versions; tests/test_schema.py checks it against Alembic's head.
+HEAD = "0001"
+
 
 def _alembic_config() -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(resources.files("app") / "migrations"))
     return config
 
 
 def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
     assert head is not None
     return head
@@ -30,13 +41,17 @@ def head_revision() -> str:
 
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
 def needs_upgrade(engine: Engine) -> bool:
     current = current_revision(engine)
-    if current == head_revision():
+    if current == HEAD:
         return False
+    from alembic.script import ScriptDirectory
+
     known = {rev.revision for rev in ScriptDirectory.from_config(_alembic_config()).walk_revisions()}
     if current is not None and current not in known:
         raise SchemaTooNew(
@@ -62,6 +77,8 @@ def upgrade(engine: Engine, *, backup: bool = True) -> Path | None:
     """Bring the schema to the newest revision; returns the backup file made first, if any."""
     if not needs_upgrade(engine):
         return None
+    from alembic import command
+
     backup_path = backup_sqlite(engine) if backup and current_revision(engine) is not None else None
     config = _alembic_config()
     with engine.begin() as conn:

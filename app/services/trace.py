@@ -52,6 +52,17 @@ def trace(factory: sessionmaker[Session], identifier: str, direction: Direction,
                            process_context=process_context)
 
 
+def trace_item(factory: sessionmaker[Session], item_id: uuid.UUID, direction: Direction, *,
+               process_context: bool = True) -> TraceResult:
+    """Trace from one item picked by id (from a list or a tree), not by what it is called."""
+    with factory() as session:
+        item = session.get(Item, item_id)
+        if item is None:
+            raise NotFound("That item no longer exists; look it up again.")
+        return trace_items(session, [item_id], direction, query=item.code, match="Item",
+                           process_context=process_context)
+
+
 def trace_items(session: Session, roots: list[uuid.UUID], direction: Direction, *, query: str = "",
                 match: str = "", process_context: bool = True) -> TraceResult:
     reach = reach_cte(roots, direction)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.services.lookup_views import (
+    ComplaintView,
     InspectionView,
     MeasurementView,
     NonconformanceView,
@@ -118,4 +119,15 @@ class ShipmentModel(RecordTableModel[ShipmentView]):
         Column("Customer order", lambda s: s.order or ""),
         Column("Shipped", lambda s: fmt.local_time(s.shipped_at)),
         Column("Quantity", lambda s: fmt.number(s.quantity), align=RIGHT),
+    )
+
+
+class ComplaintModel(RecordTableModel[ComplaintView]):
+    columns = (
+        Column("Number", lambda c: c.number, bold=lambda c: True),
+        Column("Received", lambda c: fmt.local_time(c.received_at), sort_key=lambda c: c.received_at),
+        Column("Customer", lambda c: c.customer),
+        Column("Status", lambda c: fmt.word(c.status),
+               colour=lambda c: TEXT_WARN if c.status != "closed" else None, bold=lambda c: c.status != "closed"),
+        Column("Description", lambda c: c.description),
     )

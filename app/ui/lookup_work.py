@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.services.lookup import item_history, lookup
 from app.services.lookup_views import ItemHistory, LookupResult, Origin
-from app.services.trace import trace
+from app.services.trace import trace_item
 from app.trace import Direction
 
 
@@ -46,21 +46,12 @@ def material_origins(factory: sessionmaker[Session], history: ItemHistory) -> tu
         if history.origin is None:
             return ()
         return (MaterialOrigin(item.id, item.code, item.part_number, item.description, history.origin, 0),)
-    # The trace starts from the code; other parts may use the same code, so keep what this item reaches.
-    result = trace(factory, item.code, Direction.REVERSE, process_context=False)
-    if item.id not in result.nodes:
-        return ()
-    reached, frontier = {item.id}, [item.id]
-    while frontier:
-        for node, _quantity in result.children(frontier.pop()):
-            if node.id not in reached:
-                reached.add(node.id)
-                frontier.append(node.id)
+    result = trace_item(factory, item.id, Direction.REVERSE, process_context=False)
     found = [
         MaterialOrigin(node.id, node.identifier, node.part_number, node.description,
                        Origin(node.supplier, node.supplier_lot, node.heat_number, node.material_cert_ref),
                        node.depth)
-        for node in result.nodes.values() if node.id in reached and node.supplier
+        for node in result.nodes.values() if node.supplier
     ]
     return tuple(sorted(found, key=lambda m: (m.depth, m.part_number, m.code)))
 

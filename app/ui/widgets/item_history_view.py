@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QLabel, QSplitter, QTabWidget, QVBoxLayout, QWidge
 
 from app.services.lookup import LIST_LIMIT
 from app.services.lookup_views import ItemHistory, LinkView
-from app.ui.history_model import MeasurementModel, NonconformanceModel, ShipmentModel, StepModel
+from app.ui.history_model import ComplaintModel, MeasurementModel, NonconformanceModel, ShipmentModel, StepModel
 from app.ui.item_list_model import LinkListModel, MaterialModel
 from app.ui.lookup_work import MaterialOrigin
 from app.ui.widgets.data_table import DataTable
@@ -47,6 +47,7 @@ class ItemHistoryView(QWidget):
         self.materials = MaterialModel(parent=self)
         self.nonconformances = NonconformanceModel(parent=self)
         self.shipments = ShipmentModel(parent=self)
+        self.complaints = ComplaintModel(parent=self)
 
         self.steps_table = DataTable(self.steps, stretch_column=len(StepModel.columns) - 1, wrap=True)
         self.measurements_table = DataTable(self.measurements)
@@ -55,6 +56,7 @@ class ItemHistoryView(QWidget):
         self.materials_table = DataTable(self.materials, sortable=True, stretch_column=7)
         self.nonconformances_table = DataTable(self.nonconformances, stretch_column=3, wrap=True)
         self.shipments_table = DataTable(self.shipments)
+        self.complaints_table = DataTable(self.complaints, stretch_column=4, wrap=True)
         for table in (self.made_from_table, self.used_in_table, self.materials_table):
             table.setToolTip("Double-click or press Enter to open this item")
         self.made_from_table.record_activated.connect(self._open_link)
@@ -73,9 +75,10 @@ class ItemHistoryView(QWidget):
         self.tabs = QTabWidget(objectName="historyTabs")
         self.tabs.setDocumentMode(True)
         self._tab_titles = ("Steps", "Inspections", "Made from / used in", "Material origin", "Nonconformances",
-                            "Shipments")
+                            "Shipments", "Complaints")
         for widget, title in zip((self.steps_table, self.measurements_table, genealogy, self.materials_table,
-                                  self.nonconformances_table, self.shipments_table), self._tab_titles):
+                                  self.nonconformances_table, self.shipments_table, self.complaints_table),
+                                 self._tab_titles):
             self.tabs.addTab(widget, title)
 
         layout = QVBoxLayout(self)
@@ -86,7 +89,7 @@ class ItemHistoryView(QWidget):
 
     def _tables(self) -> tuple[DataTable, ...]:
         return (self.steps_table, self.measurements_table, self.made_from_table, self.used_in_table,
-                self.materials_table, self.nonconformances_table, self.shipments_table)
+                self.materials_table, self.nonconformances_table, self.shipments_table, self.complaints_table)
 
     def show_history(self, history: ItemHistory, materials: tuple[MaterialOrigin, ...] = ()) -> None:
         self.history = history
@@ -99,11 +102,12 @@ class ItemHistoryView(QWidget):
         self.used_in.set_records(history.used_in)
         self.nonconformances.set_records(history.nonconformances)
         self.shipments.set_records(history.shipments)
+        self.complaints.set_records(history.complaints)
         links = f"{len(history.made_from) + len(history.used_in)}"
         if max(len(history.made_from), len(history.used_in)) >= LIST_LIMIT:
             links += "+"
         counts = (str(len(history.steps)), str(len(history.inspections)), links, str(len(materials)),
-                  str(len(history.nonconformances)), str(len(history.shipments)))
+                  str(len(history.nonconformances)), str(len(history.shipments)), str(len(history.complaints)))
         for n, (title, count) in enumerate(zip(self._tab_titles, counts)):
             self.tabs.setTabText(n, f"{title} ({count})")
         self.made_from_section.title.setText(f"Made from ({_count(len(history.made_from))})")
