@@ -11,10 +11,10 @@ from collections.abc import Callable
 from typing import TextIO
 
 from app import __version__, cli_devices, cli_spc, cli_trace
-from app.cli_common import login, open_database, read_secret
+from app.cli_common import close_databases, login, open_database, open_engine, read_secret
 from app.cli_text import print_history, print_item_list
 from app.config import Settings
-from app.db import describe_url, make_engine
+from app.db import describe_url
 from app.models import Role
 from app.services import schema
 from app.services.errors import DomainError
@@ -78,11 +78,13 @@ def execute(args: argparse.Namespace, out: TextIO = sys.stdout, err: TextIO = sy
     except KeyboardInterrupt:
         print("threadline: interrupted; nothing half-written was kept.", file=err)
         return 130
+    finally:
+        close_databases()
 
 
 def _db(args: argparse.Namespace, out: TextIO) -> int:
     url = Settings().db_url(args.db)
-    engine = make_engine(url)
+    engine = open_engine(args)
     if args.db_command == "upgrade":
         before = schema.current_revision(engine)
         backup = schema.upgrade(engine)

@@ -6,6 +6,7 @@ import argparse
 import getpass
 import sys
 
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.config import Settings
@@ -16,11 +17,27 @@ from app.services.permissions import Actor
 from app.services.users import authenticate
 
 
+_opened: list[Engine] = []
+
+
+def open_engine(args: argparse.Namespace) -> Engine:
+    """The engine for --db (or the settings); closed by `close_databases` when the command ends."""
+    engine = make_engine(Settings().db_url(args.db))
+    _opened.append(engine)
+    return engine
+
+
 def open_database(args: argparse.Namespace) -> sessionmaker[Session]:
     """The session factory for --db (or the settings), with the schema brought up to date first."""
-    engine = make_engine(Settings().db_url(args.db))
+    engine = open_engine(args)
     schema.upgrade(engine)
     return make_session_factory(engine)
+
+
+def close_databases() -> None:
+    # Pooled server connections left to the garbage collector end with ResourceWarnings at exit.
+    while _opened:
+        _opened.pop().dispose()
 
 
 def read_secret(prompt: str) -> str:

@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.cli_common import login, open_database
 from app.services.errors import ValidationError
 from app.services.genealogy_import import import_links
-from app.services.lookup_views import to_json
 from app.services.permissions import Actor
 from app.services.recall import RecallReport, recall_from_equipment, recall_from_items
 from app.services.trace import trace
@@ -117,8 +116,7 @@ def _print_recall(report: RecallReport, args: argparse.Namespace, out: TextIO) -
     if args.csv:
         out.write(report.as_csv())
     elif args.json:
-        json.dump({**to_json(report), "customers": report.customers, "by_location": report.by_location()},
-                  out, indent=2, ensure_ascii=False)
+        json.dump(report.as_json(), out, indent=2, ensure_ascii=False)
         print(file=out)
     else:
         print(f"{report.subject}: {len(report.suspects)} suspect items, {len(report.lines)} lines", file=out)

@@ -15,7 +15,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.models import Equipment, InspectionRecord, ItemStatus, Measurement, StepRecord
 from app.services.errors import NotFound, ValidationError
 from app.services.lookup import match_items
+from app.services.lookup_views import to_json
 from app.services.trace import trace_items
+from app.services.trace_views import TraceResult
 from app.trace import Direction
 
 LOCATION = {
@@ -61,6 +63,9 @@ class RecallReport:
             counts[line.location] = counts.get(line.location, 0) + 1
         return dict(sorted(counts.items()))
 
+    def as_json(self) -> dict[str, object]:
+        return {**to_json(self), "customers": self.customers, "by_location": self.by_location()}
+
     def as_csv(self) -> str:
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
@@ -74,11 +79,11 @@ def recall_from_items(factory: sessionmaker[Session], identifiers: list[str]) ->
     with factory() as session:
         roots: list[uuid.UUID] = []
         for identifier in identifiers:
-            match = match_items(session, identifier)
+            match = match_items(session, identifier, with_part_numbers=True)
             if match is None:
                 raise NotFound(f"Nothing is known as '{identifier}'; check it and run the recall again.")
             roots.extend(session.scalars(match.item_ids.distinct()))
-        return _report(session, list(dict.fromkeys(roots)), subject="Suspect items " + ", ".join(identifiers))
+        return recall_report(session, list(dict.fromkeys(roots)), subject="Suspect items " + ", ".join(identifiers))
 
 
 def recall_from_equipment(factory: sessionmaker[Session], equipment_code: str, start: datetime | None,
@@ -91,24 +96,29 @@ def recall_from_equipment(factory: sessionmaker[Session], equipment_code: str, s
             raise NotFound(f"There is no equipment '{equipment_code}'. Use its code as on its label, e.g. GRD-02.")
         if start is None:
             if equipment.last_calibrated_on is None:
-                raise ValidationError(f"{equipment.code} has no calibration date on record; give --from.")
+                raise ValidationError(f"{equipment.code} has no calibration date on record; give the start of "
+                                      "the time window.")
             start = datetime.combine(equipment.last_calibrated_on, time.min, tzinfo=timezone.utc)
         end = end or datetime.now(timezone.utc)
         if end < start:
-            raise ValidationError("The time window ends before it starts; swap --from and --to.")
+            raise ValidationError("The time window ends before it starts; swap its start and end.")
         processed = select(StepRecord.item_id).where(
             StepRecord.equipment_id == equipment.id, StepRecord.started_at.between(start, end))
         measured = (select(InspectionRecord.item_id).join(Measurement, Measurement.record_id == InspectionRecord.id)
                     .where(Measurement.equipment_id == equipment.id, Measurement.measured_at.between(start, end)))
         roots = list(session.scalars(union(processed, measured)))
         subject = (f"Equipment {equipment.code} {equipment.name}, {start:%Y-%m-%d %H:%M} – {end:%Y-%m-%d %H:%M} UTC")
-        return _report(session, roots, subject=subject)
+        return recall_report(session, roots, subject=subject)
 
 
-def _report(session: Session, roots: list[uuid.UUID], *, subject: str) -> RecallReport:
+def recall_report(session: Session, roots: list[uuid.UUID], *, subject: str) -> RecallReport:
     if not roots:
         return RecallReport(subject=subject, suspects=(), lines=())
-    result = trace_items(session, roots, Direction.FORWARD, process_context=False)
+    return recall_from_trace(trace_items(session, roots, Direction.FORWARD, process_context=False), subject)
+
+
+def recall_from_trace(result: TraceResult, subject: str) -> RecallReport:
+    """The recall list of a forward trace already made (the Trace page has one on screen)."""
     lines: list[RecallLine] = []
     for node in sorted(result.nodes.values(), key=lambda n: (n.depth, n.part_number, n.identifier)):
         base = dict(identifier=node.identifier, part_number=node.part_number, revision=node.revision,

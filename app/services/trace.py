@@ -89,6 +89,7 @@ def trace_items(session: Session, roots: list[uuid.UUID], direction: Direction, 
         shipments=shipments_by_item(session, reached), nonconformances=nonconformances_by_item(session, reached),
     )
     if process_context:
+        result.process_context = True
         result.steps = steps_by_item(session, reached)
         result.inspections = inspections_by_item(session, reached)
     return result

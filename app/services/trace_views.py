@@ -43,6 +43,7 @@ class TraceResult:
     nodes: dict[uuid.UUID, TraceNode]
     shipments: dict[uuid.UUID, list[ShipmentView]]
     nonconformances: dict[uuid.UUID, list[NonconformanceView]]
+    process_context: bool = False  # whether steps and inspections were fetched (else: empty, not "none")
     steps: dict[uuid.UUID, list[StepView]] = field(default_factory=dict)
     inspections: dict[uuid.UUID, list[InspectionView]] = field(default_factory=dict)
 

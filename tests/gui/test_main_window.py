@@ -32,11 +32,10 @@ def test_status_bar_names_database_user_and_station(qtbot, monkeypatch, db_url, 
     assert "Bench 7" in window.windowTitle()
 
 
-def test_lookup_is_the_only_workspace_and_its_scan_field_has_focus(qtbot, db_url, factory, admin, runner,
-                                                                   settings):
+def test_lookup_comes_first_and_its_scan_field_has_focus(qtbot, db_url, factory, admin, runner, settings):
     window = make_window(qtbot, db_url, factory, admin, runner, settings)
     titles = [window.navigation.item(n).text() for n in range(window.navigation.count())]
-    assert titles == ["Lookup"]
+    assert titles[:2] == ["Lookup", "Trace"]
     page = window.pages.currentWidget()
     assert isinstance(page, LookupPage)
     qtbot.waitUntil(page.scan_field.hasFocus)
