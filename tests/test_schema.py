@@ -154,3 +154,10 @@ def test_the_package_ships_its_migrations():
     import app
     versions = Path(app.__file__).parent / "migrations" / "versions"
     assert any(p.name.startswith("0001") for p in versions.glob("*.py"))
+
+
+def test_new_keys_are_time_ordered_uuid7():
+    from app.models.base import uuid7
+    first, second = uuid7(), uuid7()
+    assert first.version == 7 and first.variant == uuid.RFC_4122
+    assert (first.int >> 80) <= (second.int >> 80)  # the millisecond timestamp leads

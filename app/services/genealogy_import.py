@@ -17,6 +17,7 @@ from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.models import GenealogyLink, Item, ItemStatus, PartDefinition, Tracking
+from app.models.base import uuid7
 from app.services.errors import ValidationError
 from app.services.permissions import Action, Actor
 from app.services.trace import reach_cte
@@ -123,7 +124,7 @@ def _ensure_items(session: Session, parts: dict[tuple[str, str], PartDefinition]
     for key, part in parts.items():
         if key not in ids:
             serial = part.tracking is Tracking.SERIAL
-            item = Item(id=uuid.uuid4(), part_id=part.id, code=key[1], is_serial=serial, quantity=1 if serial else 0,
+            item = Item(id=uuid7(), part_id=part.id, code=key[1], is_serial=serial, quantity=1 if serial else 0,
                         initial_quantity=1 if serial else 0, status=ItemStatus.RELEASED)
             session.add(item)
             ids[key] = item.id
