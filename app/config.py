@@ -37,6 +37,23 @@ SETTINGS: dict[str, Setting] = {
         Setting("demo.units_on_first_start", int, 2000,
                 "Finished units of the demo plant built when the app starts on an empty embedded database."),
         Setting("ui.font_point_size", int, 12, "Base font size of the application, readable at arm's length."),
+        Setting("devices.station", list, [],
+                "This station's serial devices, started after log-in: a list of {name, profile, port, "
+                "options}; port is a path (COM3, /dev/ttyACM0, socket://host:port) or {vid, pid, "
+                "serial_number} to follow a USB device wherever it is plugged; options override the "
+                "profile's decoder options (unit, gs_substitute, require_aim). Edit on the Devices page."),
+        Setting("devices.profiles_file", str, "",
+                "A JSON file of station device profiles (as for `threadline devices --profiles`), added to "
+                "the built-in ones; empty means built-in profiles only."),
+        Setting("devices.wedge_enabled", bool, True,
+                "Catch keyboard-wedge scanners: a burst of keys ending in Enter is a scan for the current "
+                "page, never text in whatever field has the focus."),
+        Setting("devices.wedge_max_gap_ms", int, 35,
+                "Longest gap between two keys of one wedge scan, in ms (scanners: 7–16, people: 80 and more)."),
+        Setting("devices.wedge_min_length", int, 4,
+                "Fewest characters before Enter for a burst to count as a wedge scan."),
+        Setting("devices.wedge_gs_substitute", str, "",
+                "The character a wedge scanner types in place of GS (FNC1) in GS1 codes; empty for none."),
     )
 }
 

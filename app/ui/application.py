@@ -7,6 +7,7 @@ import logging
 import sys
 from importlib import resources
 from string import Template
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QGuiApplication, QIcon
@@ -14,6 +15,10 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 import app
 from app.config import SETTINGS, Settings, SettingsError
+
+if TYPE_CHECKING:
+    from app.devices.reader import Backoff
+    from app.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +53,34 @@ def configure(application: QApplication, settings: Settings | None) -> None:
     application.setQuitOnLastWindowClosed(False)
 
 
+def start_station_devices(application: QApplication, settings: Settings, window: MainWindow, *,
+                          backoff: Backoff | None = None) -> None:
+    """After log-in: the station's configured devices start and the keyboard-wedge filter goes in, both
+    for this window; when it logs out or quits, the readers are stopped and the filter taken out."""
+    from app.ui.device_adapter import StationDevices
+    from app.ui.device_settings import load_devices, resolve_devices, station_profiles, wedge_settings
+    from app.ui.wedge_filter import WedgeFilter
+
+    devices = StationDevices(parent=window) if backoff is None else StationDevices(backoff=backoff,
+                                                                                   parent=window)
+    devices.configure(*resolve_devices(load_devices(settings), station_profiles(settings)))
+    wedge_config = wedge_settings(settings)
+    wedge = None
+    if wedge_config.enabled:
+        wedge = WedgeFilter(wedge_config.timing, gs_substitute=wedge_config.gs_substitute, parent=window)
+        application.installEventFilter(wedge)
+    window.attach_devices(devices, wedge)
+
+    def stop() -> None:
+        if wedge is not None:
+            application.removeEventFilter(wedge)
+        devices.close()
+
+    window.logged_out.connect(stop)
+    window.quit_requested.connect(stop)
+    devices.start()
+
+
 def run(db_url: str | None = None) -> int:
     """Start the GUI; `db_url` is the `--db` value from the command line, if any."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -67,6 +100,7 @@ def run(db_url: str | None = None) -> int:
     from app.ui.startup import Startup  # after the style: the first window appears styled
 
     startup = Startup(settings, db_url)
+    startup.main_window_shown.connect(lambda window: start_station_devices(application, settings, window))
     startup.finished.connect(application.exit)
     startup.start()
     try:

@@ -93,6 +93,11 @@ class LookupPage(QWidget):
         """Called by the main window whenever this page comes to the front."""
         self.scan_field.ready_for_next_scan()
 
+    def accept_scan(self, text: str) -> None:
+        """A scan from a serial device or the keyboard-wedge filter: looked up as if scanned into the field."""
+        self.scan_field.setText(text)
+        self.scan_field.submit()
+
     # -- asking the services ---------------------------------------------------------------------------
 
     def look_up(self, text: str) -> None:

@@ -3,6 +3,8 @@ says which database, which user and which station this is."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -21,6 +23,11 @@ from PySide6.QtWidgets import (
 import app
 from app.ui.workspaces import PageContext, Workspace, workspaces
 
+if TYPE_CHECKING:
+    from app.devices.events import DeviceEvent
+    from app.ui.device_adapter import StationDevices
+    from app.ui.wedge_filter import WedgeFilter
+
 
 class MainWindow(QMainWindow):
     """Signals:
@@ -38,6 +45,8 @@ class MainWindow(QMainWindow):
         self.context = context
         self.setWindowTitle(f"Threadline — {station}")
         self._leaving = False
+        self.devices: StationDevices | None = None
+        self.wedge: WedgeFilter | None = None
 
         self.navigation = QListWidget(objectName="navigation")
         self.navigation.setIconSize(QSize(24, 24))
@@ -90,6 +99,7 @@ class MainWindow(QMainWindow):
         if key not in self._built:
             workspace = next(w for w in self.workspaces if w.key == key)
             widget = workspace.build(self.context)
+            self._hand_devices(widget)
             self._built[key] = widget
             self.pages.addWidget(widget)
         return self._built[key]
@@ -110,6 +120,55 @@ class MainWindow(QMainWindow):
         activated = getattr(widget, "activated", None)
         if callable(activated):
             activated()
+
+    # -- devices ---------------------------------------------------------------------------------------
+
+    def attach_devices(self, devices: StationDevices, wedge: WedgeFilter | None = None) -> None:
+        """The station's devices: a state label each in the status bar, their scans (and keyboard-wedge
+        scans) to the current page; pages that show devices get them too."""
+        from app.ui.widgets.device_status import DeviceStatusStrip
+
+        self.devices, self.wedge = devices, wedge
+        self.device_strip = DeviceStatusStrip(devices)
+        bar = self.statusBar()
+        bar.removeWidget(self.database_label)  # the devices go left of the database, which stays last
+        bar.addPermanentWidget(self.device_strip)
+        bar.addPermanentWidget(self.database_label)
+        self.database_label.show()
+        devices.scan_received.connect(lambda event: self.deliver_scan(event.reading.data))
+        devices.tag_received.connect(lambda event: self.deliver_scan(event.reading.epc))
+        devices.device_rejected.connect(self._device_rejected)
+        if wedge is not None:
+            wedge.scan_received.connect(self.deliver_scan)
+            wedge.scan_rejected.connect(lambda reason, text: self.show_scan_problem(
+                f"Scan '{_readable(text)}' refused: {reason.rstrip('.')}."))
+        for widget in self._built.values():
+            self._hand_devices(widget)
+
+    def _hand_devices(self, widget: QWidget) -> None:
+        attach = getattr(widget, "attach_devices", None)
+        if self.devices is not None and callable(attach):
+            attach(self.devices, self.wedge)
+
+    def deliver_scan(self, text: str) -> bool:
+        """A scan for the page in front, through its `accept_scan(text)`; False when nobody took it."""
+        page = self.pages.currentWidget()
+        accept = getattr(page, "accept_scan", None)
+        if QApplication.activeModalWidget() is not None:
+            self.show_scan_problem(f"Scan '{_readable(text)}' not used: close the open dialog, then scan again.")
+            return False
+        if not callable(accept):
+            self.show_scan_problem(f"Scan '{_readable(text)}' not used: this page takes no scans. Open Lookup "
+                                   "(F2) and scan again.")
+            return False
+        accept(text)
+        return True
+
+    def _device_rejected(self, event: DeviceEvent) -> None:
+        self.show_scan_problem(f"{event.device}: {event.reading.reason}")
+
+    def show_scan_problem(self, text: str) -> None:
+        self.statusBar().showMessage(text, 10_000)
 
     # -- chrome ----------------------------------------------------------------------------------------
 
@@ -175,3 +234,7 @@ class MainWindow(QMainWindow):
         if not self._leaving:  # the window's close button means Quit
             self._leaving = True
             self.quit_requested.emit()
+
+
+def _readable(scan: str) -> str:
+    return scan.replace("\x1d", "␝")  # GS separates GS1 fields and is invisible

@@ -21,12 +21,14 @@ from app.ui.tasks import TaskRunner
 PAGE_MODULES: tuple[str, ...] = (
     "app.ui.lookup_page",
     "app.ui.trace_page",
+    "app.ui.devices_page",
 )
 # The Qt-free modules behind those pages (services and their worker functions): imported on the worker
 # thread while the login dialog waits, so the main window opens without loading them.
 SERVICE_MODULES: tuple[str, ...] = (
     "app.ui.lookup_work",
     "app.ui.trace_work",
+    "app.devices.profiles",
 )
 
 
