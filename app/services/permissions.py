@@ -13,7 +13,9 @@ from app.services.errors import PermissionDenied
 class Action(str, enum.Enum):
     READ = "read"
     RECORD_STEP = "record_step"
+    APPROVE_REWORK = "approve_rework"
     RECEIVE_GOODS = "receive_goods"
+    SHIP = "ship"
     INSPECT = "inspect"
     RELEASE_HOLD = "release_hold"
     DISPOSITION_NCR = "disposition_ncr"
@@ -31,7 +33,9 @@ _ALL = set(Role)
 MATRIX: dict[Action, set[Role]] = {
     Action.READ: _ALL,
     Action.RECORD_STEP: {Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN},
+    Action.APPROVE_REWORK: {Role.SUPERVISOR},
     Action.RECEIVE_GOODS: {Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN},
+    Action.SHIP: {Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN},
     Action.INSPECT: {Role.INSPECTOR, Role.QUALITY_ENGINEER, Role.SUPERVISOR},
     Action.RELEASE_HOLD: {Role.INSPECTOR, Role.QUALITY_ENGINEER, Role.SUPERVISOR},
     Action.DISPOSITION_NCR: {Role.QUALITY_ENGINEER, Role.SUPERVISOR},

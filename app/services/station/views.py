@@ -1,0 +1,202 @@
+"""What the station services take and give back: plain frozen dataclasses, no ORM rows, no Qt."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from app.models import ItemStatus, ParameterSource, StepResult
+from app.services.permissions import Actor
+
+ItemRef = uuid.UUID | str
+"""An item's id, or the text scanned from its label: serial or lot number, barcode, GS1 string, RFID EPC."""
+
+
+@dataclass(frozen=True)
+class ItemView:
+    id: uuid.UUID
+    code: str
+    part_number: str
+    revision: str
+    description: str
+    is_serial: bool
+    quantity: float
+    unit: str
+    status: ItemStatus
+
+
+@dataclass(frozen=True)
+class OperationView:
+    seq: int
+    name: str
+    work_center: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.seq} {self.name}"
+
+
+@dataclass(frozen=True)
+class RouteStepView:
+    operation: OperationView
+    passed: bool
+
+
+@dataclass(frozen=True)
+class EquipmentView:
+    code: str
+    name: str
+    usable: bool
+    calibration_due_on: date | None
+
+
+@dataclass(frozen=True)
+class ComponentNeed:
+    """A bill-of-materials line due at an operation, for the quantity being made."""
+
+    part_number: str
+    description: str
+    quantity: float
+    unit: str
+
+
+@dataclass(frozen=True)
+class StationTask:
+    """What the station shows after an item is scanned: its route, the operation due here and its needs."""
+
+    item: ItemView
+    work_order: str | None
+    route: tuple[RouteStepView, ...]
+    due: OperationView | None  # None: nothing of its route is due at this station (see `hint`)
+    open_steps: tuple[uuid.UUID, ...]  # started and not completed at `due`: finish them with complete_step
+    equipment: tuple[EquipmentView, ...]  # the station's equipment
+    components: tuple[ComponentNeed, ...]
+    hint: str
+
+
+@dataclass(frozen=True)
+class ComponentScan:
+    item: ItemRef
+    quantity: float | None = None  # None: the bill of materials' quantity for what is being made
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A process parameter as the station read it, typed or from a sensor."""
+
+    name: str
+    value: float | None = None
+    text_value: str | None = None
+    unit: str | None = None
+    source: ParameterSource = ParameterSource.MANUAL
+
+
+@dataclass(frozen=True)
+class StepStart:
+    """Which items (one, or a batch such as a furnace load) are worked where, on what."""
+
+    station: str
+    items: tuple[ItemRef, ...]
+    operation_seq: int | None = None  # None: the operation due at this station
+    equipment: str | None = None  # the scanned equipment code
+    started_at: datetime | None = None  # when the first scan came; None: now
+    notes: str | None = None
+    approved_by: Actor | None = None  # the supervisor who allows a rework loop, if the operator is not one
+
+
+@dataclass(frozen=True)
+class StepCompletion:
+    components: tuple[ComponentScan, ...] = ()
+    parameters: tuple[Reading, ...] = ()
+    result: StepResult = StepResult.PASS
+    notes: str | None = None
+
+
+@dataclass(frozen=True)
+class ConsumedView:
+    item: ItemView  # as it is after the step
+    quantity: float
+
+
+@dataclass(frozen=True)
+class RecordedStep:
+    step_ids: tuple[uuid.UUID, ...]  # one per item, in the order of the request
+    operation: OperationView
+    items: tuple[ItemView, ...]
+    consumed: tuple[ConsumedView, ...]
+    result: StepResult
+    message: str  # the confirmation the operator reads
+
+
+@dataclass(frozen=True)
+class SerializeRequest:
+    """N new serials of a work order's part, made from nothing scanned or from `source`: a lot of a
+    component on the bill of materials, or a lot of the same part being unitised."""
+
+    count: int
+    work_order: str | None = None
+    source: ItemRef | None = None
+    quantity_each: float | None = None  # taken from `source` per serial; None: BOM quantity, or 1
+    prefix: str | None = None  # None: "<part number>-"
+    station: str | None = None
+
+
+@dataclass(frozen=True)
+class Produced:
+    sources: tuple[ItemView, ...]  # as they are afterwards
+    created: tuple[ItemView, ...]
+    step_id: uuid.UUID | None  # the handling step the genealogy links point at
+    message: str
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """A delivery as goods-in records it. `serials`: how many serials to number here, or the supplier's
+    serial numbers as scanned; only for serial-tracked parts, and then `quantity` is their number."""
+
+    part_number: str
+    supplier: str  # supplier code
+    supplier_lot: str
+    quantity: float
+    heat_number: str | None = None
+    material_cert_ref: str | None = None
+    serials: int | tuple[str, ...] = 0
+    expires_on: date | None = None  # None: from the part's shelf life
+    revision: str | None = None  # None: the newest revision
+    delivery_note: str | None = None
+    station: str | None = None
+
+
+@dataclass(frozen=True)
+class ReceivedLot:
+    lot: ItemView
+    serials: tuple[str, ...]
+    step_id: uuid.UUID
+    message: str
+
+
+@dataclass(frozen=True)
+class Released:
+    item: ItemView  # as scanned: the lot, or a single serial
+    serials: tuple[str, ...]  # the serials the lot was received as, released with it
+    message: str
+
+
+@dataclass(frozen=True)
+class ShipRequest:
+    customer_order: str
+    items: tuple[ItemRef, ...]
+    sscc: str | None = None
+    station: str | None = None
+
+
+@dataclass(frozen=True)
+class PackedShipment:
+    id: uuid.UUID
+    number: str
+    customer: str
+    customer_order: str
+    sscc: str | None
+    items: tuple[ItemView, ...]
+    message: str
