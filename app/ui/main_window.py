@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 import app
+from app.trace import Direction
 from app.ui.workspaces import PageContext, Workspace, workspaces
 
 if TYPE_CHECKING:
@@ -100,6 +101,9 @@ class MainWindow(QMainWindow):
             workspace = next(w for w in self.workspaces if w.key == key)
             widget = workspace.build(self.context)
             self._hand_devices(widget)
+            trace_requested = getattr(widget, "trace_requested", None)
+            if trace_requested is not None:  # e.g. a point on an SPC chart: show that part's reverse trace
+                trace_requested.connect(self.open_trace)
             self._built[key] = widget
             self.pages.addWidget(widget)
         return self._built[key]
@@ -111,6 +115,15 @@ class MainWindow(QMainWindow):
         else:
             self.navigation.setCurrentRow(row)
         return self._built[key]
+
+    def open_trace(self, identifier: str) -> None:
+        """Switch to Trace and trace `identifier` backwards (where did this part come from?)."""
+        if not any(w.key == "trace" for w in self.workspaces):
+            return
+        page = self.show_workspace("trace")
+        page.direction.set_direction(Direction.REVERSE)
+        page.scan_field.setText(identifier)
+        page.trace(identifier)
 
     def _show_row(self, row: int) -> None:
         if row < 0:

@@ -21,6 +21,8 @@ from app.ui.tasks import TaskRunner
 PAGE_MODULES: tuple[str, ...] = (
     "app.ui.lookup_page",
     "app.ui.trace_page",
+    "app.ui.spc_page",
+    "app.ui.defects_page",
     "app.ui.devices_page",
 )
 # The Qt-free modules behind those pages (services and their worker functions): imported on the worker
@@ -28,6 +30,7 @@ PAGE_MODULES: tuple[str, ...] = (
 SERVICE_MODULES: tuple[str, ...] = (
     "app.ui.lookup_work",
     "app.ui.trace_work",
+    "app.ui.spc_work",
     "app.devices.profiles",
 )
 

@@ -1,4 +1,4 @@
-"""The main window: one workspace (Lookup) ready for a scan, and a status bar that says where you are."""
+"""The main window: workspaces with Lookup first and ready for a scan, and a status bar that says where you are."""
 
 from __future__ import annotations
 
@@ -66,3 +66,19 @@ def test_f2_brings_back_the_lookup_workspace(qtbot, db_url, factory, admin, runn
     qtbot.waitUntil(window.hasFocus)
     qtbot.keyClick(window, Qt.Key.Key_F2)
     qtbot.waitUntil(page.scan_field.hasFocus)
+
+
+def test_a_trace_request_from_spc_opens_the_reverse_trace(qtbot, db_url, factory, admin, runner, settings):
+    from app.services.demo import build_demo_plant
+    from app.services.permissions import SYSTEM
+    from app.trace import Direction
+
+    serial = build_demo_plant(factory, SYSTEM, units=20, seed=11).examples["component_serial"]
+    window = make_window(qtbot, db_url, factory, admin, runner, settings)
+    spc = window.show_workspace("spc")
+    trace = window.page("trace")
+    with qtbot.waitSignal(trace.result_shown, timeout=20000) as shown:
+        spc.trace_requested.emit(serial)
+    assert shown.args == ["tree"]
+    assert window.pages.currentWidget() is trace
+    assert trace.direction.direction is Direction.REVERSE and trace.scan_field.text() == serial
