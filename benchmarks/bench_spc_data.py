@@ -16,14 +16,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import func, select, text  # noqa: E402
+from sqlalchemy import select, text  # noqa: E402
 
-from app.db import make_engine, make_session_factory  # noqa: E402
-from app.models import Characteristic, InspectionPlan, Item  # noqa: E402
-from app.services import schema  # noqa: E402
+from app.models import Characteristic, InspectionPlan  # noqa: E402
 from app.services.defect_analysis import defect_pareto, defect_rate_trend  # noqa: E402
-from app.services.demo import build_demo_plant  # noqa: E402
-from app.services.permissions import SYSTEM  # noqa: E402
 from app.services.spc_data import (  # noqa: E402
     change_marker,
     characteristic_series,
@@ -31,7 +27,7 @@ from app.services.spc_data import (  # noqa: E402
     operations_with_characteristics,
 )
 from app.services.spc_views import CharacteristicState  # noqa: E402
-from benchmarks.common import PG_URL, scratch_database  # noqa: E402
+from benchmarks.common import PG_URL, demo_plant, scratch_database  # noqa: E402
 
 
 def timed(task: Callable[[], str], repeat: int) -> tuple[str, str]:
@@ -44,20 +40,12 @@ def timed(task: Callable[[], str], repeat: int) -> tuple[str, str]:
 
 
 def run(backend: str, url: str, units: int, seed: int, repeat: int) -> None:
-    engine = make_engine(url)
-    schema.upgrade(engine)
-    factory = make_session_factory(engine)
-    with factory() as session:
-        built = session.scalar(select(func.count()).select_from(Item))
-    if not built:
-        start = time.perf_counter()
-        build_demo_plant(factory, SYSTEM, units=units, seed=seed)
-        print(f"[{backend}] built a {units:,}-unit plant in {time.perf_counter() - start:.1f} s")
-        if backend == "postgresql":
-            # Planner statistics, as autovacuum gathers them on a server in use; a fresh bulk load has none.
-            with engine.connect() as conn:
-                conn.execute(text("ANALYZE"))
-                conn.commit()
+    engine, factory = demo_plant(url, units, seed, f"[{backend}] ")
+    if backend == "postgresql":
+        # Planner statistics, as autovacuum gathers them on a server in use; a fresh bulk load has none.
+        with engine.connect() as conn:
+            conn.execute(text("ANALYZE"))
+            conn.commit()
     with factory() as session:
         bore, grinding = session.execute(
             select(Characteristic.id, InspectionPlan.operation_id).join(InspectionPlan)

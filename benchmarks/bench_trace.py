@@ -17,23 +17,19 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import func, select  # noqa: E402
+from sqlalchemy import select  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
-from app.db import make_engine, make_session_factory  # noqa: E402
 from app.models import GenealogyLink, Item, PartDefinition  # noqa: E402
-from app.services import schema  # noqa: E402
-from app.services.demo import build_demo_plant  # noqa: E402
 from app.services.item_context import (  # noqa: E402
     inspections_by_item,
     nonconformances_by_item,
     shipments_by_item,
     steps_by_item,
 )
-from app.services.permissions import SYSTEM  # noqa: E402
 from app.services.trace import trace_items  # noqa: E402
 from app.trace import Direction  # noqa: E402
-from benchmarks.common import PG_URL, scratch_database  # noqa: E402
+from benchmarks.common import PG_URL, demo_plant, scratch_database  # noqa: E402
 
 
 def naive_trace(session: Session, roots: list[uuid.UUID], direction: Direction, *,
@@ -75,15 +71,7 @@ def summary(times: list[float]) -> str:
 
 
 def run(backend: str, url: str, units: int, roots: int, seed: int) -> None:
-    engine = make_engine(url)
-    schema.upgrade(engine)
-    factory = make_session_factory(engine)
-    with factory() as session:
-        built = session.scalar(select(func.count()).select_from(Item))
-    if not built:
-        start = time.perf_counter()
-        build_demo_plant(factory, SYSTEM, units=units, seed=seed)
-        print(f"[{backend}] built a {units:,}-unit plant in {time.perf_counter() - start:.1f} s")
+    engine, factory = demo_plant(url, units, seed, f"[{backend}] ")
     rng = random.Random(seed)
     with factory() as session:
         finished_part = session.scalar(

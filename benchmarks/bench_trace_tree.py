@@ -22,21 +22,17 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from PySide6.QtWidgets import QApplication
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.db import make_engine, make_session_factory
 from app.models import Item, PartDefinition
-from app.services import schema
-from app.services.demo import build_demo_plant
-from app.services.permissions import SYSTEM
 from app.services.trace import trace
 from app.services.trace_views import TraceResult
 from app.trace import Direction
 from app.ui.application import configure
 from app.ui.genealogy_model import GenealogyModel
 from app.ui.widgets.trace_tree import GenealogyTree
-from benchmarks.common import scratch_database
+from benchmarks.common import demo_plant, scratch_database
 
 
 def timed(fn: Callable[[], object], repeat: int) -> list[float]:
@@ -83,15 +79,7 @@ def show(tree: GenealogyTree, model: GenealogyModel, result: TraceResult,
 
 
 def run(url: str, units: int, min_nodes: int, repeat: int, seed: int) -> None:
-    engine = make_engine(url)
-    schema.upgrade(engine)
-    factory = make_session_factory(engine)
-    with factory() as session:
-        built = session.scalar(select(func.count()).select_from(Item))
-    if not built:
-        start = time.perf_counter()
-        build_demo_plant(factory, SYSTEM, units=units, seed=seed)
-        print(f"built a {units:,}-unit plant in {time.perf_counter() - start:.1f} s")
+    engine, factory = demo_plant(url, units, seed, "")
     identifier, result = subject(factory, min_nodes)
     print(f"subject: forward trace of {result.match.lower()} {identifier}: {len(result.nodes):,} items, "
           f"{len(result.graph.edges):,} links, {len(result.roots)} roots")

@@ -1,0 +1,148 @@
+"""Inspection form speed: create a plan of --characteristics characteristics, then per round open the form for
+a new item (record created and loaded), reload it, enter every value one by one as the form saves them, and
+sign it (argon2 password check included). Prints medians (and p95 per value) per backend.
+
+    .venv/bin/python benchmarks/bench_inspection.py --characteristics 100 --rounds 5 --backend both
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+import uuid
+from collections.abc import Callable
+from datetime import date, timedelta
+from pathlib import Path
+from typing import ParamSpec, TypeVar
+
+from sqlalchemy.orm import Session, sessionmaker
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from app.db import make_engine, make_session_factory  # noqa: E402
+from app.models import (  # noqa: E402
+    Classification,
+    Equipment,
+    EquipmentKind,
+    Item,
+    ItemStatus,
+    Operation,
+    PartDefinition,
+    PlanType,
+    Role,
+    Route,
+    Tracking,
+)
+from app.services import schema  # noqa: E402
+from app.services.inspection import (  # noqa: E402
+    AttributeResult,
+    CharacteristicDefinition,
+    PlanDefinition,
+    TypedValue,
+    create_plan,
+    load_form,
+    open_record,
+    record_value,
+    sign_record,
+)
+from app.services.permissions import SYSTEM  # noqa: E402
+from app.services.users import actor_for, add_user  # noqa: E402
+from benchmarks.common import PG_URL, scratch_database  # noqa: E402
+
+P = ParamSpec("P")
+T = TypeVar("T")
+PASSWORD = "bench-password-1"
+
+
+def timed(call: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> tuple[T, float]:
+    started = time.perf_counter()
+    result = call(*args, **kwargs)
+    return result, time.perf_counter() - started
+
+
+def plan_of(size: int) -> PlanDefinition:
+    """Four measured characteristics (one read to 3 decimals) for every pass/fail check."""
+    characteristics = tuple(
+        CharacteristicDefinition.attribute(f"Visual check {i}", Classification.MINOR) if i % 5 == 4 else
+        CharacteristicDefinition.variable(f"Diameter {i}", Classification.MAJOR, unit="mm", decimals=3,
+                                          nominal=10.0 + i, tolerance=0.02, gauge_type="Caliper")
+        for i in range(size))
+    return PlanDefinition("BENCH-1", "A", PlanType.FINAL, 10, characteristics)
+
+
+def bench(backend: str, size: int, rounds: int, pg_url: str) -> None:
+    with scratch_database(backend, pg_url) as url:
+        engine = make_engine(url)
+        try:
+            schema.upgrade(engine)
+            factory = make_session_factory(engine)
+            admin = actor_for(add_user(factory, SYSTEM, username="admin", full_name="Admin", role=Role.ADMIN,
+                                       password=PASSWORD))
+            engineer, inspector = (actor_for(add_user(factory, admin, username=name, full_name=name, role=role,
+                                                      password=PASSWORD))
+                                   for name, role in (("qe", Role.QUALITY_ENGINEER), ("insp", Role.INSPECTOR)))
+            items = _master_data(factory, rounds)
+            plan, plan_seconds = timed(create_plan, factory, engineer, plan_of(size))
+            opened, reloaded, per_value, entered, signed = [], [], [], [], []
+            for item in items:
+                form, seconds = timed(open_record, factory, inspector, item, PlanType.FINAL)
+                opened.append(seconds)
+                reloaded.append(timed(load_form, factory, form.id)[1])
+                version, started = form.version, time.perf_counter()
+                for field in form.slots:
+                    c = field.characteristic
+                    entry = (AttributeResult(True, gauge="CAL-01") if c.unit is None else
+                             TypedValue(f"{c.nominal:.3f}", "CAL-01"))
+                    saved, seconds = timed(record_value, factory, inspector, form.id, c.id, entry, version=version)
+                    version = saved.version
+                    per_value.append(seconds)
+                entered.append(time.perf_counter() - started)
+                signed.append(timed(sign_record, factory, inspector, form.id, password=PASSWORD, version=version)[1])
+        finally:
+            engine.dispose()
+    ms = 1000.0
+    p95 = statistics.quantiles(per_value, n=20)[-1]
+    print(f"{backend:<10} {len(plan.characteristics)} characteristics, {rounds} forms: "
+          f"create plan {plan_seconds * ms:6.0f} ms | open form {statistics.median(opened) * ms:5.0f} ms "
+          f"(reload {statistics.median(reloaded) * ms:4.0f} ms) | enter {size} values "
+          f"{statistics.median(entered):5.2f} s (per value median {statistics.median(per_value) * ms:4.1f} ms, "
+          f"p95 {p95 * ms:4.1f} ms) | sign {statistics.median(signed) * ms:4.0f} ms", flush=True)
+
+
+def _master_data(factory: sessionmaker[Session], rounds: int) -> list[uuid.UUID]:
+    """A part with a route, one serial per round, and a calibrated caliper."""
+    with factory() as session, session.begin():
+        session.info["actor"] = SYSTEM
+        part = PartDefinition(id=uuid.uuid4(), part_number="BENCH-1", revision="A", description="Bench part",
+                              tracking=Tracking.SERIAL)
+        route = Route(id=uuid.uuid4(), part_id=part.id, version=1, active=True)
+        session.add(part)
+        session.flush()
+        session.add(route)
+        session.flush()
+        session.add(Operation(route_id=route.id, seq=10, name="Final inspection", work_center="Quality lab"))
+        session.add(Equipment(code="CAL-01", name="Digital caliper 0–150 mm", kind=EquipmentKind.GAUGE,
+                              calibration_due_on=date.today() + timedelta(days=365)))
+        items = [Item(id=uuid.uuid4(), part_id=part.id, code=f"B-{n:05d}", is_serial=True, quantity=1,
+                      initial_quantity=1, status=ItemStatus.RELEASED) for n in range(rounds)]
+        session.add_all(items)
+    return [item.id for item in items]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--characteristics", type=int, default=100)
+    parser.add_argument("--rounds", type=int, default=5, help="forms opened, filled and signed")
+    parser.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="both")
+    parser.add_argument("--pg-url", default=PG_URL,
+                        help="PostgreSQL server for the throw-away schema "
+                             "(default: THREADLINE_TEST_PG_URL or the local server)")
+    args = parser.parse_args()
+    for backend in ("sqlite", "postgresql") if args.backend == "both" else (args.backend,):
+        bench(backend, args.characteristics, args.rounds, args.pg_url)
+
+
+if __name__ == "__main__":
+    main()
