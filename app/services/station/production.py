@@ -61,7 +61,7 @@ def serialize(factory: sessionmaker[Session], actor: Actor, request: SerializeRe
         if source is not None and source.part_id == part.id:
             origin = common_origin([source])  # unitising a lot: the serials are the same material
         rows = [{"id": uuid.uuid4(), "part_id": part.id, "code": code, "is_serial": True, "quantity": 1.0,
-                 "initial_quantity": 1.0, "status": status, "work_order_id": order_id, **origin}
+                 "initial_quantity": 1.0, "status": status, "work_order_id": order_id, "created_at": now, **origin}
                 for code in codes]
         made = f"{request.count} serials of {part.part_number} made: {codes[0]} … {codes[-1]}."
         step_id = None
@@ -80,7 +80,8 @@ def serialize(factory: sessionmaker[Session], actor: Actor, request: SerializeRe
         session.flush()
         created = tuple(ItemView(id=row["id"], code=row["code"], part_number=part.part_number,
                                  revision=part.revision, description=part.description, is_serial=True,
-                                 quantity=1.0, unit=part.unit, status=status) for row in rows)
+                                 quantity=1.0, unit=part.unit, status=status, created_at=row["created_at"])
+                        for row in rows)
         return Produced(sources=(scan.view(session, source),) if source is not None else (), created=created,
                         step_id=step_id, message=made)
 

@@ -69,7 +69,7 @@ def view(session: Session, row: Item) -> ItemView:
     p = part(session, row)
     return ItemView(id=row.id, code=row.code, part_number=p.part_number, revision=p.revision,
                     description=p.description, is_serial=row.is_serial, quantity=row.quantity, unit=p.unit,
-                    status=row.status)
+                    status=row.status, created_at=row.created_at)
 
 
 def station(session: Session, name: str) -> Station:

@@ -6,24 +6,16 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from app.models import ItemStatus, ParameterSource, StepResult
+from app.models import ParameterSource, StepResult
+from app.services.lookup_views import ItemSummary
 from app.services.permissions import Actor
 
 ItemRef = uuid.UUID | str
 """An item's id, or the text scanned from its label: serial or lot number, barcode, GS1 string, RFID EPC."""
 
 
-@dataclass(frozen=True)
-class ItemView:
-    id: uuid.UUID
-    code: str
-    part_number: str
-    revision: str
-    description: str
-    is_serial: bool
-    quantity: float
-    unit: str
-    status: ItemStatus
+# The station shows items with the same read model as Lookup.
+ItemView = ItemSummary
 
 
 @dataclass(frozen=True)
