@@ -14,6 +14,7 @@ from app.services.station.views import (
     ItemRef,
     ItemView,
     OperationView,
+    ParameterSpec,
     PackedShipment,
     Produced,
     Reading,
@@ -31,6 +32,7 @@ from app.services.station.views import (
 
 __all__ = [
     "ComponentNeed", "ComponentScan", "ConsumedView", "EquipmentView", "ItemRef", "ItemView", "OperationView",
+    "ParameterSpec",
     "PackedShipment", "Produced", "Reading", "Receipt", "ReceivedLot", "RecordedStep", "Released",
     "RouteStepView", "SerializeRequest", "ShipRequest", "StationTask", "StepCompletion", "StepStart",
     "complete_step", "merge", "receive", "record_step", "release", "serialize", "ship", "split", "start_step",

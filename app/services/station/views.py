@@ -54,6 +54,19 @@ class ComponentNeed:
 
 
 @dataclass(frozen=True)
+class ParameterSpec:
+    """A process parameter an operation asks for, with its limits and where the station can read it."""
+
+    name: str
+    unit: str | None = None
+    lower_limit: float | None = None
+    upper_limit: float | None = None
+    required: bool = True
+    blocks: bool = True  # out of limits refuses the step; False: the step is recorded and the value flagged
+    sensor: str | None = None  # the station equipment's source for it, e.g. "mqtt:plant/lathe-07/rpm"
+
+
+@dataclass(frozen=True)
 class StationTask:
     """What the station shows after an item is scanned: its route, the operation due here and its needs."""
 
@@ -65,6 +78,7 @@ class StationTask:
     equipment: tuple[EquipmentView, ...]  # the station's equipment
     components: tuple[ComponentNeed, ...]
     hint: str
+    parameters: tuple[ParameterSpec, ...] = ()  # what the due operation asks to be recorded
 
 
 @dataclass(frozen=True)
@@ -82,6 +96,8 @@ class Reading:
     text_value: str | None = None
     unit: str | None = None
     source: ParameterSource = ParameterSource.MANUAL
+    read_at: datetime | None = None  # when a sensor gave the value; None: typed now
+    source_ref: str | None = None  # which sensor, e.g. "mqtt:plant/lathe-07/rpm"
 
 
 @dataclass(frozen=True)
