@@ -25,6 +25,12 @@ class Scan:
     symbology: str | None = None
     gs1: dict[str, str] | None = None
 
+    @property
+    def lookup_text(self) -> str:
+        """What to look the scan up by: a GS1 message keeps its symbology identifier, because without it
+        a message such as `240…<GS>21…` cannot be told from a plain code."""
+        return f"{self.symbology}{self.data}" if self.gs1 is not None and self.symbology else self.data
+
 
 @dataclass(frozen=True, slots=True)
 class Tag:

@@ -148,7 +148,7 @@ class MainWindow(QMainWindow):
         bar.addPermanentWidget(self.device_strip)
         bar.addPermanentWidget(self.database_label)
         self.database_label.show()
-        devices.scan_received.connect(lambda event: self.deliver_scan(event.reading.data))
+        devices.scan_received.connect(lambda event: self.deliver_scan(event.reading.lookup_text))
         devices.tag_received.connect(lambda event: self.deliver_scan(event.reading.epc))
         devices.device_rejected.connect(self._device_rejected)
         if wedge is not None:

@@ -121,4 +121,4 @@ class WedgeFilter(QObject):
             self.scan_rejected.emit(str(exc), text)
             return
         log.info("keyboard-wedge scan: %s", scan.data)
-        self.scan_received.emit(scan.data)
+        self.scan_received.emit(scan.lookup_text)

@@ -63,3 +63,11 @@ def test_without_aim_identifiers_a_profile_may_accept_plain_scans():
 
 def test_latin1_scans_are_read_as_latin1():
     assert decode(b"]C0Gr\xf6\xdfe")[0].data == "Größe"
+
+
+def test_gs1_scans_are_looked_up_with_their_symbology_identifier():
+    # A company-internal label (AI 240 part number, 21 serial) is GS1 only because of its ]d2.
+    [gs1] = decode(b"]d2240VB-100\x1d21VB-0042117")
+    [plain] = decode(b"]C0WO-10233")
+    assert gs1.lookup_text == "]d2240VB-100\x1d21VB-0042117"
+    assert plain.lookup_text == "WO-10233"

@@ -366,7 +366,8 @@ def test_typing_a_scan_and_typing_again_keep_every_key_in_its_place(qtbot, wedge
 def test_gs1_wedge_scans_are_decoded_and_bad_ones_refused(qtbot, wedge, field):
     with qtbot.waitSignal(wedge.scan_received, timeout=WAIT_MS) as scanned:
         post_keys(field, "]C10109501101020917~10ABC", 4_000_000, 10)
-    assert scanned.args == ["0109501101020917\x1d10ABC"]
+    # The symbology identifier stays: it is what marks the text as a GS1 message for the lookup.
+    assert scanned.args == ["]C10109501101020917\x1d10ABC"]
     with qtbot.waitSignal(wedge.scan_rejected, timeout=WAIT_MS) as refused:
         post_keys(field, "]C10109501101020918", 5_000_000, 10)
     assert "check digit" in refused.args[0] and refused.args[1] == "]C10109501101020918"
