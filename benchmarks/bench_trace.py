@@ -29,7 +29,7 @@ from app.services.item_context import (  # noqa: E402
 )
 from app.services.trace import trace_items  # noqa: E402
 from app.trace import Direction  # noqa: E402
-from benchmarks.common import PG_URL, demo_plant, scratch_database  # noqa: E402
+from benchmarks.common import PG_URL, demo_plant, kept_schema, scratch_database  # noqa: E402
 
 
 def naive_trace(session: Session, roots: list[uuid.UUID], direction: Direction, *,
@@ -114,10 +114,14 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--sqlite-file", help="reuse (or keep) the SQLite plant in this file")
     parser.add_argument("--pg-url", default=PG_URL)
+    parser.add_argument("--pg-schema", help="reuse (or keep) the PostgreSQL plant in this schema")
     args = parser.parse_args()
     for backend in (["sqlite", "postgresql"] if args.backend == "both" else [args.backend]):
         if backend == "sqlite" and args.sqlite_file:
             run(backend, f"sqlite:///{args.sqlite_file}", args.units, args.roots, args.seed)
+            continue
+        if backend == "postgresql" and args.pg_schema:
+            run(backend, kept_schema(args.pg_url, args.pg_schema), args.units, args.roots, args.seed)
             continue
         with scratch_database(backend, args.pg_url) as url:
             run(backend, url, args.units, args.roots, args.seed)

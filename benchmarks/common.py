@@ -34,6 +34,15 @@ def scratch_database(backend: str, pg_url: str = PG_URL) -> Iterator[str]:
         admin.dispose()
 
 
+def kept_schema(pg_url: str, name: str) -> str:
+    """The URL of PostgreSQL schema `name`, created if missing and left in place for the next run."""
+    admin = create_engine(pg_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE SCHEMA IF NOT EXISTS "{name}"')
+    admin.dispose()
+    return f"{pg_url}?options=-csearch_path%3D{name}"
+
+
 def demo_plant(url: str, units: int, seed: int, label: str = "") -> tuple[Engine, sessionmaker[Session]]:
     """An engine and session factory on `url`, with a demo plant of `units` built there unless one is."""
     from app.db import make_engine, make_session_factory

@@ -25,10 +25,12 @@ class SupplySpec:
     lot_prefix: str  # how the supplier numbers its lots (six digits follow)
     certificate: str  # the EN 10204 document that comes with each delivery
     sample_size: int = 1
-    heats: bool = False  # melt-traceable: a heat number, shared by two consecutive deliveries
+    heats: bool = False  # melt-traceable: a heat number, shared by HEAT_DELIVERIES consecutive deliveries
     reject_first: bool = False  # the first delivery fails receiving inspection and goes back
 
 
+# A stock-holder cuts several deliveries from one melt: a heat of bar is tens of tonnes, a delivery 360 m.
+HEAT_DELIVERIES = 4
 BAR_SUPPLY = SupplySpec(cat.BAR, "EMS", 360.0, "bar_receiving", "EM-", "3.1", heats=True)  # 60 bars × 6 m
 SEAL_SUPPLY = SupplySpec(cat.SEALS, "MTS", 2000, "seal_receiving", "MT25", "2.2")
 SPRING_SUPPLY = SupplySpec(cat.SPRINGS, "MVG", 2500, "spring_receiving", "L", "3.1", sample_size=5,
@@ -94,7 +96,7 @@ class Supply:
         p, spec, rng = self._plant, self._spec, self._plant.rng
         supplier_lot = f"{spec.lot_prefix}{rng.randrange(10**5, 10**6)}"
         certificate = f"{spec.certificate}-{spec.supplier}-{rng.randrange(10**4, 10**5)}"
-        if spec.heats and (not self._heat or len(self._lots) % 2 == 0):
+        if spec.heats and (not self._heat or len(self._lots) % HEAT_DELIVERIES == 0):
             self._heat = f"H-2{rng.choice('45')}{rng.choice('ABCDEFGHJK')}{rng.randrange(1000, 10000)}"
         heat = self._heat if spec.heats else None
         expires = (p.codec.day((BASE + timedelta(seconds=at, days=self._shelf_life)).date())
