@@ -21,6 +21,7 @@ from app.models.base import uuid7
 from app.services.errors import ValidationError
 from app.services.permissions import Action, Actor
 from app.services.trace import reach_cte
+from app.services.planner import refresh_statistics
 from app.services.unit_of_work import unit_of_work
 from app.trace import Direction
 from app.trace.graph import cyclic_edges
@@ -84,6 +85,9 @@ def parse_links(text: str) -> list[LinkRow]:
     return rows
 
 
+BULK_ROWS = 10_000  # from here on a file moves the planner's picture of the genealogy
+
+
 def import_links(factory: sessionmaker[Session], actor: Actor, text: str) -> ImportSummary:
     rows = parse_links(text)
     with unit_of_work(factory, actor, Action.IMPORT_DATA, reason="genealogy import") as session:
@@ -95,6 +99,8 @@ def import_links(factory: sessionmaker[Session], actor: Actor, text: str) -> Imp
         _refuse_cycles(session, rows, pairs, items)
         session.add_all(GenealogyLink(parent_item_id=p, child_item_id=c, quantity=r.quantity)
                         for r, (p, c) in zip(rows, pairs))
+    if len(rows) >= BULK_ROWS:
+        refresh_statistics(factory)
     return ImportSummary(links=len(rows), new_parts=new_parts, new_items=new_items)
 
 

@@ -27,6 +27,7 @@ from app.services.demo.shafts import ShaftLine
 from app.services.demo.steps import Steps
 from app.services.errors import Conflict, DomainError, ValidationError
 from app.services.permissions import Action, Actor
+from app.services.planner import refresh_statistics
 from app.services.unit_of_work import unit_of_work
 
 DEMO_PASSWORD = "threadline"
@@ -76,6 +77,7 @@ def build_demo_plant(factory: sessionmaker[Session], actor: Actor, *, units: int
         assert not missing, f"the demo plan lost its examples {missing}"
         writer.insert(AuditEvent, [event_row(actor, "demo.generate", reason=reason, new={
             "units": units, "seed": seed, "counts": dict(writer.counts), "users": sorted(staff.logins)})])
+    refresh_statistics(factory)
     return DemoSummary(units=units, seconds=time.perf_counter() - started, counts=dict(writer.counts),
                        examples=dict(plant.examples), logins=dict(staff.logins))
 
