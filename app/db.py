@@ -87,4 +87,3 @@ def check_connection(engine: Engine) -> None:
 def make_session_factory(engine: Engine) -> SessionFactory:
     # expire_on_commit=False: services hand rows back to callers after the session is closed.
     return sessionmaker(engine, expire_on_commit=False)
-
