@@ -1,15 +1,18 @@
-"""`threadline devices list|profiles|decode|listen` and `threadline simulate`: the devices, from a shell."""
+"""`threadline devices list|profiles|decode|listen` and `threadline simulate`: the devices, from a shell.
+`simulate mqtt` and `simulate modbus` stand in for the process sensors of a station's machines."""
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
 import json
+import math
 import queue
 import time
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
+from app.config import SETTINGS
 from app.devices.errors import DeviceError
 from app.devices.events import DeviceEvent
 from app.devices.pipeline import Pipeline
@@ -19,7 +22,11 @@ from app.devices.reader import DeviceReader
 from app.devices.simulators import Simulator, read_script
 from app.devices.simulators.frames import encode
 
+if TYPE_CHECKING:
+    from app.devices.simulators.mqtt_publisher import Signal
+
 _DEFAULT_SIMULATED = {"scanner": "scanner-cr", "rfid": "rfid-125khz", "gauge": "gauge-mitutoyo"}
+_SENSORS = ("mqtt", "modbus")
 _READINGS = {"scan", "tag", "measurement"}
 
 
@@ -41,16 +48,32 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
                         help="send the profile's request every S seconds")
     listen.add_argument("--count", type=int, metavar="N", help="stop after N scans, tags or measurements")
 
-    simulate = commands.add_parser("simulate", help="simulate a device on a pseudo-terminal until Ctrl-C")
-    simulate.add_argument("kind", choices=KINDS)
+    simulate = commands.add_parser("simulate", help="simulate a device on a pseudo-terminal, or a process "
+                                   "sensor (an MQTT gateway, a Modbus TCP device), until Ctrl-C")
+    simulate.add_argument("kind", choices=(*KINDS, *_SENSORS))
     simulate.add_argument("--profile", help="default: " + ", ".join(f"{v} ({k})" for k, v in
                                                                    _DEFAULT_SIMULATED.items()))
     _profiles_file(simulate)
     simulate.add_argument("--script", type=Path, metavar="FILE",
                           help="frames to send, one spec per line (default: random frames)")
     simulate.add_argument("--interval", type=_seconds, default=1.0, metavar="S",
-                          help="seconds between frames of devices that send by themselves (default 1)")
-    simulate.add_argument("--seed", type=int, help="seed for random frames")
+                          help="seconds between frames of devices that send by themselves, and between "
+                               "an MQTT gateway's rounds (default 1)")
+    simulate.add_argument("--seed", type=int, help="seed for random frames and sensor noise")
+    sensors = simulate.add_argument_group("process sensors (mqtt, modbus)")
+    sensors.add_argument("--broker", default=SETTINGS["sensors.mqtt_url"].default,
+                         help="mqtt: the broker to publish to (default %(default)s)")
+    sensors.add_argument("--signal", action="append", default=[], metavar="TOPIC=VALUE[:SPREAD[:UNIT]]",
+                         help="mqtt: publish VALUE (± normal noise of SPREAD) on TOPIC; repeat for more")
+    sensors.add_argument("--demo", action="store_true",
+                         help="mqtt: publish every parameter the demo plant's machines report")
+    sensors.add_argument("--bare", action="store_true",
+                         help="mqtt: publish bare numbers instead of JSON with unit and time stamp")
+    sensors.add_argument("--listen", default="127.0.0.1:5020", metavar="HOST:PORT",
+                         help="modbus: where the device listens (default %(default)s; port 0: any free one)")
+    sensors.add_argument("--register", action="append", default=[], metavar="[ir]N=VALUE[:TYPE[:SCALE]]",
+                         help="modbus: hold VALUE in holding register N (irN: input register) as TYPE "
+                              "(uint16, int16, float32) at SCALE; repeat for more")
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
@@ -157,6 +180,8 @@ def _listen(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _simulate(args: argparse.Namespace, out: TextIO) -> int:
+    if args.kind in _SENSORS:
+        return _simulate_sensor(args, out)
     profile = _profile(args, args.profile or _DEFAULT_SIMULATED[args.kind])
     if profile.kind != args.kind:
         raise DeviceError(f"Profile {profile.name} is a {profile.kind} profile, not a {args.kind} one.")
@@ -182,3 +207,59 @@ def _simulate(args: argparse.Namespace, out: TextIO) -> int:
         except KeyboardInterrupt:
             pass
     return 0
+
+
+def _simulate_sensor(args: argparse.Namespace, out: TextIO) -> int:
+    # Imported here: paho and pymodbus are not needed by the other commands.
+    from app.devices.sensors.config import split_host_port
+    from app.devices.simulators.modbus_server import ModbusSensorServer, parse_register
+    from app.devices.simulators.mqtt_publisher import MqttPublisher, parse_signal
+
+    simulator: MqttPublisher | ModbusSensorServer
+    if args.kind == "mqtt":
+        signals = [parse_signal(spec) for spec in args.signal] + (_demo_signals() if args.demo else [])
+        if not signals:
+            raise DeviceError("Give the values to publish: --signal TOPIC=VALUE[:SPREAD[:UNIT]] "
+                              "(repeatable), or --demo for the demo plant's machines.")
+        simulator = MqttPublisher(args.broker, signals, interval=args.interval, bare=args.bare,
+                                  seed=args.seed)
+        what = "\n".join(f"  {s.topic} = {s.nominal:g}{f' ± {s.spread:g}' if s.spread else ''}"
+                         f"{f' {s.unit}' if s.unit else ''}" for s in signals)
+        banner = (f"Simulated MQTT gateway on {simulator.broker.describe()} — it publishes every "
+                  f"{args.interval:g} s:\n{what}")
+    else:
+        values = [parse_register(spec) for spec in args.register]
+        if not values:
+            raise DeviceError("Give the registers to hold: --register [ir]N=VALUE[:TYPE[:SCALE]] "
+                              "(repeatable), e.g. --register 100=2950.")
+        try:
+            host, port = split_host_port(args.listen, default_port=5020, any_port=True)
+        except ValueError as exc:
+            raise DeviceError(f"--listen: {exc}") from None
+        simulator = ModbusSensorServer(host, port)
+        banner = ""
+    with simulator:
+        if isinstance(simulator, ModbusSensorServer):
+            for value in values:
+                simulator.set_value(value.register, value.value, value.data_type, table=value.table,
+                                    scale=value.scale)
+            what = "\n".join(f"  {value.describe()}" for value in values)
+            banner = f"Simulated Modbus TCP device on {simulator.address} (any unit id) holds:\n{what}"
+        print(f"{banner}\nCtrl-C stops it.", file=out, flush=True)
+        try:
+            while True:
+                time.sleep(1)  # the simulator works in its own threads; this one only waits for Ctrl-C
+        except KeyboardInterrupt:
+            pass
+    return 0
+
+
+def _demo_signals() -> list[Signal]:
+    """What the demo plant's machines publish, around their typical values (see the demo catalogue), to a
+    couple of digits more than their noise."""
+    from app.devices.simulators.mqtt_publisher import Signal
+    from app.services.demo.catalogue import sensor_specs
+
+    return [Signal(topic, spec.typical, spec.spread, spec.unit,
+                   decimals=2 - math.floor(math.log10(spec.spread)) if spec.spread else 2)
+            for topic, spec in sensor_specs().values()]

@@ -54,6 +54,14 @@ SETTINGS: dict[str, Setting] = {
                 "Fewest characters before Enter for a burst to count as a wedge scan."),
         Setting("devices.wedge_gs_substitute", str, "",
                 "The character a wedge scanner types in place of GS (FNC1) in GS1 codes; empty for none."),
+        Setting("sensors.mqtt_url", str, "mqtt://127.0.0.1:1883",
+                "The MQTT broker the station's equipment publishes process parameters to: "
+                "mqtt://[user:password@]host[:port], or mqtts:// for TLS."),
+        Setting("sensors.max_age_s", float, 60.0,
+                "Oldest a sensor value may be when a step is recorded, in seconds; older values are refused "
+                "as stale."),
+        Setting("sensors.modbus_poll_s", float, 1.0,
+                "Seconds between two reads of each Modbus register the station's equipment reports."),
     )
 }
 

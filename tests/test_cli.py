@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from app import __version__
+from app.services import schema
 
 
 def threadline(*args: str, db: str | None = None, stdin: str = "") -> subprocess.CompletedProcess[str]:
@@ -36,7 +37,7 @@ def test_unreachable_database_is_a_sentence_not_a_traceback():
 def test_upgrade_users_demo_and_item_show(db_url):
     upgraded = threadline("db", "upgrade", db=db_url)
     assert upgraded.returncode == 0, upgraded.stderr
-    assert "schema empty → 0001" in upgraded.stdout
+    assert f"schema empty → {schema.HEAD}" in upgraded.stdout
 
     first = threadline("user", "add", "chief", "--role", "admin", "--full-name", "Chris Chief",
                        db=db_url, stdin="chief-password\n")

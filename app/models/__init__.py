@@ -14,9 +14,13 @@ from app.models.enums import (
     InspectionResult,
     ItemStatus,
     NonconformanceStatus,
+    OnViolation,
     ParameterSource,
     PlanType,
+    RegisterKind,
+    RegisterType,
     Role,
+    SensorKind,
     StepResult,
     Tracking,
     WorkOrderStatus,
@@ -25,6 +29,7 @@ from app.models.items import Item, ItemIdentifier
 from app.models.logistics import CustomerOrder, Shipment, ShipmentLine
 from app.models.parties import Customer, Supplier, User
 from app.models.plant import Equipment, Station
+from app.models.process import OperationParameter, SensorSource
 from app.models.production import GenealogyLink, StepParameter, StepRecord, WorkOrder
 from app.models.quality import (
     Characteristic,
@@ -41,7 +46,8 @@ __all__ = [
     "Complaint", "ComplaintStatus", "Customer", "CustomerOrder", "Disposition", "Equipment",
     "EquipmentKind", "EquipmentStatus", "GenealogyLink", "IdentifierKind", "InspectionPlan",
     "InspectionRecord", "InspectionResult", "Item", "ItemIdentifier", "ItemStatus", "Measurement",
-    "Nonconformance", "NonconformanceStatus", "Operation", "ParameterSource", "PartDefinition",
-    "PlanType", "Role", "Route", "Shipment", "ShipmentLine", "Station", "StepParameter", "StepRecord",
+    "Nonconformance", "NonconformanceStatus", "OnViolation", "Operation", "OperationParameter",
+    "ParameterSource", "PartDefinition", "PlanType", "RegisterKind", "RegisterType", "Role", "Route",
+    "SensorKind", "SensorSource", "Shipment", "ShipmentLine", "Station", "StepParameter", "StepRecord",
     "StepResult", "Supplier", "Tracking", "User", "WorkOrder", "WorkOrderStatus", "nonconformance_items",
 ]

@@ -118,3 +118,31 @@ class ComplaintStatus(str, enum.Enum):
     OPEN = "open"
     INVESTIGATING = "investigating"
     CLOSED = "closed"
+
+
+class OnViolation(str, enum.Enum):
+    """What a process parameter outside its limits does to the step."""
+
+    BLOCK = "block"  # refused: nothing is written until the value is back in limits
+    FLAG = "flag"  # recorded, marked out of limits for quality to see
+
+
+class SensorKind(str, enum.Enum):
+    MQTT = "mqtt"
+    MODBUS_TCP = "modbus_tcp"
+    MODBUS_RTU = "modbus_rtu"
+
+
+class RegisterKind(str, enum.Enum):
+    """The Modbus table a value is read from."""
+
+    HOLDING = "holding"  # function 03
+    INPUT = "input"  # function 04
+
+
+class RegisterType(str, enum.Enum):
+    """How the register(s) of a Modbus value are decoded; FLOAT32 takes two registers."""
+
+    INT16 = "int16"
+    UINT16 = "uint16"
+    FLOAT32 = "float32"

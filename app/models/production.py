@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, func
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, false, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base, str_enum, uuid_pk
@@ -64,6 +64,12 @@ class StepParameter(Base):
     text_value: Mapped[str | None] = mapped_column(String(128))
     unit: Mapped[str | None] = mapped_column(String(16))
     source: Mapped[ParameterSource] = mapped_column(str_enum(ParameterSource, "parameter_source"))
+    read_at: Mapped[datetime | None]  # when the sensor gave the value; None: typed at the step
+    source_ref: Mapped[str | None] = mapped_column(String(255))  # which sensor, e.g. "mqtt:plant/lth-01/rpm"
+    # The limits the value was checked against, as they were then: a record keeps its own evidence.
+    lower_limit: Mapped[float | None]
+    upper_limit: Mapped[float | None]
+    out_of_limits: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class GenealogyLink(Base):

@@ -67,15 +67,15 @@ class AssemblyLine:
             identifiers(((new_id(start), valve, _EPC, epc),
                          (new_id(start), valve, _BARCODE, f"01{self._gtin}21{serial}")))
             step = record(valve, work_order, places[0], start, assembled)
-            parameters(step, start, (("Bonnet torque", round(gauss(45.0, 0.5), 1), "Nm", SENSOR),))
+            parameters(step, places[0], start, (("Bonnet torque", round(gauss(45.0, 0.5), 1), "Nm", SENSOR),))
             links(((new_id(start), body.id, valve, 1.0, step), (new_id(start), seal, valve, 1.0, step),
                    (new_id(start), spring, valve, 1.0, step)))
             start = max(assembled + QUEUE, tested)
             tested = start + int(LEAK_TEST * (0.85 + 0.3 * rand()))
             step = record(valve, work_order, places[1], start, tested)
             leak_rate = float(f"{p.rng.lognormvariate(-10.8, 0.35):.2e}")  # ~2e-5, limit 1e-4
-            parameters(step, start, (("Test pressure", round(gauss(240.0, 0.6), 1), "bar", SENSOR),
-                                     ("Leak rate", leak_rate, "mbar·l/s", SENSOR)))
+            parameters(step, places[1], start, (("Test pressure", round(gauss(240.0, 0.6), 1), "bar", SENSOR),
+                                                ("Leak rate", leak_rate, "mbar·l/s", SENSOR)))
             start = max(tested + QUEUE, packed)
             packed = start + int(PACK * (0.85 + 0.3 * rand()))
             step = record(valve, work_order, places[2], start, packed)

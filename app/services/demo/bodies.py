@@ -133,8 +133,8 @@ class BodyLine:
             turn_free = start + int(TURN * (0.85 + 0.3 * rand()))
             step = record(body.id, work_order, turn, start, turn_free)
             # ~200 m/min cutting speed on Ø40 mm 316L
-            parameters(step, start, (("Spindle speed", float(round(gauss(1600, 8))), "rpm", SENSOR),
-                                     ("Feed", round(gauss(0.12, 0.002), 3), "mm/rev", SENSOR)))
+            parameters(step, turn, start, (("Spindle speed", float(round(gauss(1600, 8))), "rpm", SENSOR),
+                                           ("Feed", round(gauss(0.12, 0.002), 3), "mm/rev", SENSOR)))
             body.done, saw_free = turn_free, sawn
 
     def _heat_treat(self, order: Order, bodies: list[Body], work_order: Any) -> int:
@@ -156,7 +156,7 @@ class BodyLine:
             for body in load:
                 step = record(body.id, work_order, place, start, end, cut=cut, notes=notes)
                 if step is not None:
-                    parameters(step, start, readings)
+                    parameters(step, place, start, readings)
                 body.done = end
         return cut
 
@@ -174,7 +174,7 @@ class BodyLine:
                 continue
             # The coolant warms with the same wear that moves the bore: a clue for whoever investigates.
             coolant = round(20.5 + 3.0 * body.slot / self._units + gauss(0, 0.35), 1)
-            self._steps.parameters(step, start, (("Coolant temperature", coolant, "°C", SENSOR),))
+            self._steps.parameters(step, place, start, (("Coolant temperature", coolant, "°C", SENSOR),))
             record, _ = quality.inspect("body_grinding", body.id, step, end + 60,
                                         ((0, body.bore), (1, quality.capable(_RA))))
             body.ready = (end + 60 if body.outcome is Outcome.GOOD else

@@ -5,7 +5,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.models import CharacteristicKind, Classification, EquipmentKind, PlanType, Role, Tracking
+from app.models import (
+    CharacteristicKind,
+    Classification,
+    EquipmentKind,
+    OnViolation,
+    PlanType,
+    Role,
+    Tracking,
+)
 
 COMPANY_PREFIX = "0614141"  # the GS1 documentation prefix: valid numbers that belong to nobody
 
@@ -147,6 +155,62 @@ EQUIPMENT = (
     EquipmentSpec("LKT-01", "Leak test rig, pressure decay, 250 bar", EquipmentKind.TEST_RIG, "TST-PC1", 365),
     EquipmentSpec("TQM-01", "Torque meter 0–5 Nm, Sauter DB 5-2", EquipmentKind.GAUGE, "PCK-PC1", 365),
 )
+
+
+@dataclass(frozen=True)
+class ParamSpec:
+    """A process parameter an operation asks for; `sensor`: the machine publishes it on MQTT. `typical` and
+    `spread` are what the simulated gateway publishes (`threadline simulate mqtt --demo`)."""
+
+    name: str
+    unit: str
+    lower: float | None
+    upper: float | None
+    on_violation: OnViolation = OnViolation.BLOCK
+    sensor: bool = True
+    typical: float = 0.0
+    spread: float = 0.0
+
+    @property
+    def topic_name(self) -> str:
+        return self.name.lower().replace(" ", "_")
+
+
+FLAG = OnViolation.FLAG
+# Limits wide of what the simulated process does (the bodies' and shafts' generators in `bodies`, `shafts`,
+# `assembly`): the demo's history has no step a blocking limit would have refused.
+PARAMETERS = {
+    (BODY, 20): (ParamSpec("Spindle speed", "rpm", 1500, 1700, typical=1600, spread=8),
+                 ParamSpec("Feed", "mm/rev", 0.10, 0.14, FLAG, typical=0.12, spread=0.002)),
+    (BODY, 30): (ParamSpec("Furnace temperature", "°C", 1040, 1080, typical=1060, spread=2.5),
+                 ParamSpec("Soak time", "min", 30, 35, FLAG, sensor=False)),
+    (BODY, 40): (ParamSpec("Coolant temperature", "°C", None, 26.0, FLAG, typical=21.5, spread=0.35),),
+    (VALVE, 10): (ParamSpec("Bonnet torque", "Nm", 40, 50, typical=45, spread=0.5),),
+    (VALVE, 20): (ParamSpec("Test pressure", "bar", 235, 245, typical=240, spread=0.6),
+                  ParamSpec("Leak rate", "mbar·l/s", None, 1e-4, FLAG, typical=2e-5, spread=5e-6)),
+    (SHAFT, 10): (ParamSpec("Spindle speed", "rpm", 1750, 1950, typical=1850, spread=10),
+                  ParamSpec("Feed", "mm/rev", 0.17, 0.23, FLAG, typical=0.20, spread=0.003)),
+    (SHAFT, 20): (ParamSpec("Coolant temperature", "°C", None, 26.0, FLAG, typical=21, spread=0.4),),
+}
+SENSOR_TOPIC = "threadline/demo/{equipment}/{parameter}"
+
+
+def sensor_sources() -> dict[tuple[str, str], tuple[str, str]]:
+    """(equipment code, parameter) → (MQTT topic, unit): each machine publishes what its operations ask."""
+    return {key: (topic, spec.unit) for key, (topic, spec) in sensor_specs().items()}
+
+
+def sensor_specs() -> dict[tuple[str, str], tuple[str, ParamSpec]]:
+    """(equipment code, parameter) → (MQTT topic, the first operation's spec of it)."""
+    sources: dict[tuple[str, str], tuple[str, ParamSpec]] = {}
+    for (part, seq), specs in PARAMETERS.items():
+        operation = next(op for op in ROUTES[part] if op.seq == seq)
+        for code in filter(None, operation.equipment):
+            for spec in specs:
+                if spec.sensor:
+                    topic = SENSOR_TOPIC.format(equipment=code, parameter=spec.topic_name)
+                    sources.setdefault((code, spec.name), (topic, spec))
+    return sources
 
 
 @dataclass(frozen=True)

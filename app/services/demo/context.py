@@ -47,7 +47,9 @@ class Rows:
         self.steps = buffer(StepRecord, ("id", "item_id", "work_order_id", "operation_id", "station_id",
                                          "equipment_id", "operator_id", "started_at", "completed_at",
                                          "result", "quantity", "notes"))
-        self.parameters = buffer(StepParameter, ("id", "step_id", "name", "value", "unit", "source"))
+        self.parameters = buffer(StepParameter, ("id", "step_id", "name", "value", "unit", "source",
+                                                 "read_at", "source_ref", "lower_limit", "upper_limit",
+                                                 "out_of_limits"))
         self.links = buffer(GenealogyLink, ("id", "parent_item_id", "child_item_id", "quantity", "step_id"))
         self.records = buffer(InspectionRecord, ("id", "plan_id", "item_id", "step_id", "inspector_id",
                                                  "inspected_at", "signed_at", "result"))

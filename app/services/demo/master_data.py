@@ -20,13 +20,17 @@ from app.models import (
     EquipmentStatus,
     InspectionPlan,
     Operation,
+    OperationParameter,
     PartDefinition,
     Role,
     Route,
+    SensorKind,
+    SensorSource,
     Station,
     Supplier,
     User,
 )
+from app.devices.sensors.config import MQTT, source_ref
 from app.services.demo import catalogue as cat
 from app.services.demo.bulk import BulkWriter, Ids
 from app.services.demo.gs1 import gtin14
@@ -61,6 +65,10 @@ class MasterData:
     customers: tuple[Any, ...]
     plans: dict[str, PlanKeys]
     gtins: dict[str, str]
+    # (operation key, parameter) → (lower, upper): the limits a recorded value is checked against
+    limits: dict[tuple[Any, str], tuple[float | None, float | None]]
+    # (equipment key, parameter) → the source reference a sensor reading carries
+    sensors: dict[tuple[Any, str], str]
 
 
 def create_staff(session: Session, writer: BulkWriter, ids: Ids, rng: random.Random, password: str) -> Staff:
@@ -118,8 +126,17 @@ def write_master_data(writer: BulkWriter, ids: Ids, rng: random.Random, *, today
                                                   "work_center": op.work_center}
                                  for part, ops in cat.ROUTES.items() for op in ops})
     stations = add(Station, {name: {"name": name, "work_center": centre} for name, centre in cat.STATIONS})
-    equipment = native(add(Equipment, {spec.code: _equipment_row(spec, stations[spec.station], rng, today)
-                                       for spec in cat.EQUIPMENT}))
+    equipment_ids = add(Equipment, {spec.code: _equipment_row(spec, stations[spec.station], rng, today)
+                                    for spec in cat.EQUIPMENT})
+    equipment = native(equipment_ids)
+    add(OperationParameter, {(part, seq, p.name): {
+        "operation_id": operations[part, seq], "seq": index * 10, "name": p.name, "unit": p.unit,
+        "lower_limit": p.lower, "upper_limit": p.upper, "required": True, "on_violation": p.on_violation}
+        for (part, seq), specs in cat.PARAMETERS.items() for index, p in enumerate(specs, start=1)})
+    sources = cat.sensor_sources()
+    add(SensorSource, {key: {"equipment_id": equipment_ids[key[0]], "name": key[1], "kind": SensorKind.MQTT,
+                             "address": topic, "unit": unit, "word_swap": False}
+                       for key, (topic, unit) in sources.items()})
     plans = add(InspectionPlan, {key: {
         "part_id": parts[spec.part], "plan_type": spec.plan_type, "revision": 1,
         "operation_id": operations[spec.part, spec.operation_seq] if spec.operation_seq else None,
@@ -138,6 +155,10 @@ def write_master_data(writer: BulkWriter, ids: Ids, rng: random.Random, *, today
             (characteristics[key, seq], char, equipment[char.gauge] if char.gauge else None)
             for seq, char in enumerate(spec.characteristics, start=1))) for key, spec in cat.PLANS.items()},
         gtins=gtins,
+        limits={(native_uuid(operations[key]), p.name): (p.lower, p.upper)
+                for key, specs in cat.PARAMETERS.items() for p in specs},
+        sensors={(equipment[code], name): source_ref(MQTT, topic)
+                 for (code, name), (topic, _) in sources.items()},
     )
 
 

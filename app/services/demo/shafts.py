@@ -52,14 +52,16 @@ class ShaftLine:
 
         end = start + quantity * TURN_EACH
         step = operation(10, start, end)
-        steps.parameters(step, start, (("Spindle speed", float(round(p.rng.gauss(1850, 10))), "rpm", SENSOR),
-                                       ("Feed", round(p.rng.gauss(0.20, 0.003), 3), "mm/rev", SENSOR)))
+        steps.parameters(step, steps.place(cat.SHAFT, 10, order.index), start, (
+            ("Spindle speed", float(round(p.rng.gauss(1850, 10))), "rpm", SENSOR),
+            ("Feed", round(p.rng.gauss(0.20, 0.003), 3), "mm/rev", SENSOR)))
         p.rows.links.extend((p.ids.new(start), bar_lot, batch.key, round(count * BAR_PER_SHAFT, 3), step)
                             for bar_lot, count in self._bar.draw(quantity, BAR_PER_SHAFT, start))
         start, end = end + TRANSFER, end + TRANSFER + quantity * GRIND_EACH
         step = operation(20, start, end)
         coolant = round(p.rng.gauss(21.0, 0.4), 1)
-        steps.parameters(step, start, (("Coolant temperature", coolant, "°C", SENSOR),))
+        steps.parameters(step, steps.place(cat.SHAFT, 20, order.index), start,
+                         (("Coolant temperature", coolant, "°C", SENSOR),))
         quality.inspect("shaft_grinding", batch.key, step, end, quality.sample("shaft_grinding", 5))
         start, end = end + TRANSFER, end + TRANSFER + INSPECT
         step = operation(30, start, end)

@@ -1,5 +1,7 @@
 """Step records of the demo: an executed route operation at its station and equipment, by the person on
-shift, cut off at the demo's "now" (a step running then is in progress), with its process parameters."""
+shift, cut off at the demo's "now" (a step running then is in progress), with its process parameters — each
+checked against its operation's limits, sensor readings with the machine's topic and the time they were
+read, as the station would have stored them."""
 
 from __future__ import annotations
 
@@ -65,7 +67,13 @@ class Steps:
                              notes))
         return step if done else None
 
-    def parameters(self, step: Any, at: int, parameters: Iterable[Parameter]) -> None:
-        new_id = self._plant.ids.new
-        self._plant.rows.parameters.extend(
-            (new_id(at), step, name, value, unit, source) for name, value, unit, source in parameters)
+    def parameters(self, step: Any, place: Place, at: int, parameters: Iterable[Parameter]) -> None:
+        p = self._plant
+        new_id, read_at = p.ids.new, p.codec.at(at)
+        limits, sensors, rows = p.master.limits, p.master.sensors, p.rows.parameters
+        for name, value, unit, source in parameters:
+            lower, upper = limits.get((place.operation, name), (None, None))
+            outside = (lower is not None and value < lower) or (upper is not None and value > upper)
+            ref = sensors.get((place.equipment, name)) if source == SENSOR else None
+            rows.append((new_id(at), step, name, value, unit, source, read_at if ref else None, ref, lower,
+                         upper, outside))

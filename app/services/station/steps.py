@@ -1,13 +1,14 @@
 """Logging process steps: record one in a single call, or start it and complete it later (a furnace run).
-Every check runs first; then the step records, their parameters, the consumed quantities and the genealogy
-links are written in one transaction, or nothing is."""
+Every check runs first — the process parameters against the operation's limits too; then the step records,
+their parameters, the consumed quantities and the genealogy links are written in one transaction, or
+nothing is."""
 
 from __future__ import annotations
 
 import math
 import uuid
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -22,12 +23,13 @@ from app.models import (
 )
 from app.models.base import utcnow
 from app.services.permissions import Action, Actor
-from app.services.station import checks, scan
+from app.services.station import checks, parameters, scan
 from app.services.station.batch import Batch, plan_batch, resume_batch
 from app.services.station.checks import local_day
 from app.services.station.consume import Draw, consume, made_amount, plan_draws
 from app.services.station.errors import InvalidRequest, StepNotOpen
 from app.services.station.locks import claim_write_lock, lock_items
+from app.services.station.parameters import DEFAULT_MAX_AGE, Evaluation
 from app.services.station.route import operation_view
 from app.services.station.views import (
     ComponentScan,
@@ -42,9 +44,10 @@ FactoryT = sessionmaker[Session]
 PASSED = StepCompletion()  # a plain pass: nothing consumed, no parameters
 
 
-def record_step(factory: FactoryT, actor: Actor, start: StepStart,
-                completion: StepCompletion = PASSED) -> RecordedStep:
-    """Everything the station collected for an operation, checked and written at once."""
+def record_step(factory: FactoryT, actor: Actor, start: StepStart, completion: StepCompletion = PASSED, *,
+                max_age: timedelta = DEFAULT_MAX_AGE) -> RecordedStep:
+    """Everything the station collected for an operation, checked and written at once. Sensor readings
+    older than `max_age` (the station's `sensors.max_age_s`) are refused as stale."""
     now, started_at = _times(actor, start)
     _validate(completion)
     with unit_of_work(factory, actor, Action.RECORD_STEP) as session:
@@ -57,9 +60,10 @@ def record_step(factory: FactoryT, actor: Actor, start: StepStart,
         today = local_day(now)
         batch = plan_batch(session, actor, start, items, station=station, equipment=equipment, today=today)
         draws = plan_draws(session, components, batch, today=today)
+        checked = _check_parameters(session, batch, completion, now, max_age)
         steps = _open(session, actor, batch, started_at, start.notes)
-        _complete(session, batch, steps, completion, draws, now)
-        return _recorded(session, batch, steps, draws, completion.result)
+        _complete(session, batch, steps, completion, draws, now, checked)
+        return _recorded(session, batch, steps, draws, completion.result, checked)
 
 
 def start_step(factory: FactoryT, actor: Actor, start: StepStart) -> RecordedStep:
@@ -78,7 +82,8 @@ def start_step(factory: FactoryT, actor: Actor, start: StepStart) -> RecordedSte
 
 
 def complete_step(factory: FactoryT, actor: Actor, step_ids: Sequence[uuid.UUID],
-                  completion: StepCompletion = PASSED) -> RecordedStep:
+                  completion: StepCompletion = PASSED, *, max_age: timedelta = DEFAULT_MAX_AGE
+                  ) -> RecordedStep:
     """Complete steps begun with `start_step`; item status and equipment are checked again, since hours
     may have passed (a hold, a lapsed calibration)."""
     checks.require_person(actor)
@@ -99,8 +104,9 @@ def complete_step(factory: FactoryT, actor: Actor, step_ids: Sequence[uuid.UUID]
         today = local_day(now)
         batch = resume_batch(session, steps, today=today)
         draws = plan_draws(session, components, batch, today=today)
-        _complete(session, batch, steps, completion, draws, now)
-        return _recorded(session, batch, steps, draws, completion.result)
+        checked = _check_parameters(session, batch, completion, now, max_age)
+        _complete(session, batch, steps, completion, draws, now, checked)
+        return _recorded(session, batch, steps, draws, completion.result, checked)
 
 
 def _times(actor: Actor, start: StepStart) -> tuple[datetime, datetime]:
@@ -125,6 +131,22 @@ def _validate(completion: StepCompletion) -> None:
         if reading.value is not None and not math.isfinite(reading.value):
             raise InvalidRequest(f"The parameter '{reading.name}' reads {reading.value}, which is not a "
                                  "number. Check the sensor and read it again.")
+
+
+def _check_parameters(session: Session, batch: Batch, completion: StepCompletion, now: datetime,
+                      max_age: timedelta) -> list[Evaluation]:
+    """Per item, its readings checked against its operation (routes of a batch may differ in version)."""
+    specs = parameters.load_specs(session, {op.id for op in batch.operations})
+    equipment = batch.equipment
+    sensors = parameters.equipment_sensors(session, equipment.id if equipment else None)
+    evaluated: dict[uuid.UUID, Evaluation] = {}
+    for operation in batch.operations:
+        if operation.id not in evaluated:
+            evaluated[operation.id] = parameters.evaluate(
+                completion.parameters, specs[operation.id], operation=f"{operation.seq} {operation.name}",
+                passed=completion.result is StepResult.PASS, now=now, max_age=max_age,
+                equipment=equipment.code if equipment else None, sensors=sensors)
+    return [evaluated[op.id] for op in batch.operations]
 
 
 def _components(session: Session, scans: tuple[ComponentScan, ...], worked: list[Item]
@@ -161,7 +183,7 @@ def _open(session: Session, actor: Actor, batch: Batch, started_at: datetime, no
 
 
 def _complete(session: Session, batch: Batch, steps: list[StepRecord], completion: StepCompletion,
-              draws: list[Draw], now: datetime) -> None:
+              draws: list[Draw], now: datetime, checked: list[Evaluation]) -> None:
     """Complete the steps (still pending when recorded in one call, so each is audited once, complete)."""
     for step, item, finishing in zip(steps, batch.items, batch.finishing, strict=True):
         step.completed_at = now
@@ -172,14 +194,16 @@ def _complete(session: Session, batch: Batch, steps: list[StepRecord], completio
         if completion.result is StepResult.PASS and finishing:
             item.status = ItemStatus.RELEASED
     session.flush()  # without relationships the ORM does not order inserts: steps before what points at them
-    session.add_all(StepParameter(step_id=step.id, name=r.name.strip(), value=r.value,
-                                  text_value=r.text_value, unit=r.unit, source=r.source)
-                    for step in steps for r in completion.parameters)
+    session.add_all(StepParameter(step_id=step.id, name=r.name, value=r.value, text_value=r.text_value,
+                                  unit=r.unit, source=r.source, read_at=r.read_at, source_ref=r.source_ref,
+                                  lower_limit=r.lower_limit, upper_limit=r.upper_limit,
+                                  out_of_limits=r.out_of_limits)
+                    for step, evaluation in zip(steps, checked, strict=True) for r in evaluation.readings)
     consume(session, draws, [(item, step.id) for item, step in zip(batch.items, steps, strict=True)])
 
 
 def _recorded(session: Session, batch: Batch, steps: list[StepRecord], draws: list[Draw],
-              result: StepResult) -> RecordedStep:
+              result: StepResult, checked: Sequence[Evaluation] = ()) -> RecordedStep:
     session.flush()
     operation = batch.operation
     items = tuple(scan.view(session, item) for item in batch.items)
@@ -191,7 +215,11 @@ def _recorded(session: Session, batch: Batch, steps: list[StepRecord], draws: li
         used = " ".join(f"Used {d.quantity:g} {scan.part(session, d.item).unit} of "
                         f"{scan.label(session, d.item)} ({d.item.quantity:g} left)." for d in draws)
         message = f"{operation.seq} {operation.name} recorded for {who}: {result.value}. {used}".strip()
+    flagged = tuple(dict.fromkeys(r.name for evaluation in checked for r in evaluation.flagged))
+    if flagged:
+        note = next(evaluation.note() for evaluation in checked if evaluation.flagged)
+        message = f"{message} {note}"
     return RecordedStep(step_ids=tuple(step.id for step in steps), operation=operation_view(operation),
                         items=items, consumed=tuple(ConsumedView(scan.view(session, d.item), d.quantity)
                                                     for d in draws),
-                        result=result, message=message)
+                        result=result, message=message, flagged=flagged)

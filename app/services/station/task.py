@@ -1,20 +1,22 @@
 """What the station page shows after a scan: the item, its route, the operation due at this station, the
-station's equipment and the components that operation takes. Reads only."""
+station's equipment, the components that operation takes and the parameters it asks for. Reads only."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.models import Equipment, Operation, WorkOrder
+from app.models import Equipment, Operation, Station, WorkOrder
 from app.models.base import utcnow
-from app.services.station import checks, scan
+from app.services.station import checks, parameters, scan
 from app.services.station.consume import bom_lines, made_amount
 from app.services.station.errors import StationError
+from app.services.station.parameter_setup import sources_at
 from app.services.station.route import Progress, open_steps, operation_view, progress
-from app.services.station.views import ComponentNeed, EquipmentView, ItemRef, StationTask
+from app.services.station.views import ComponentNeed, EquipmentView, ItemRef, ParameterSpec, StationTask
 
 
 def station_task(factory: sessionmaker[Session], station_name: str, scanned: ItemRef) -> StationTask:
@@ -46,7 +48,23 @@ def station_task(factory: sessionmaker[Session], station_name: str, scanned: Ite
             item=scan.view(session, item), work_order=order.number if order else None, route=route.steps(),
             due=operation_view(here) if here else None,
             open_steps=tuple(step.id for step in open_steps(session, item, here)) if here else (),
-            equipment=equipment, components=needs, hint=problem or _hint(route, due, here is not None))
+            equipment=equipment, components=needs, hint=problem or _hint(route, due, here is not None),
+            parameters=_parameters(session, here, station, equipment) if here else ())
+
+
+def _parameters(session: Session, operation: Operation, station: Station,
+                equipment: tuple[EquipmentView, ...]) -> tuple[ParameterSpec, ...]:
+    """The operation's parameters, each with the sensor this station reads it from: of the station's
+    equipment that reports it, a usable one first (the operator will not be let use the others)."""
+    rank = {view.code: (not view.usable, index) for index, view in enumerate(equipment)}
+    sensors: dict[str, tuple[tuple[bool, int], str]] = {}
+    for source in sources_at(session, station):
+        key, found = source.name.casefold(), (rank[source.equipment], source.ref)
+        if key not in sensors or found < sensors[key]:
+            sensors[key] = found
+    specs = parameters.load_specs(session, [operation.id])[operation.id]
+    return tuple(replace(spec, sensor=sensors[spec.name.casefold()][1] if spec.name.casefold() in sensors
+                         else None) for spec in specs)
 
 
 def _usable(equipment: Equipment, today: date) -> bool:

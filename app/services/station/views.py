@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from app.models import ParameterSource, StepResult
+from app.models import OnViolation, ParameterSource, RegisterKind, RegisterType, SensorKind, StepResult
 from app.services.lookup_views import ItemSummary
 from app.services.permissions import Actor
 
@@ -135,6 +135,7 @@ class RecordedStep:
     consumed: tuple[ConsumedView, ...]
     result: StepResult
     message: str  # the confirmation the operator reads
+    flagged: tuple[str, ...] = ()  # parameters recorded out of the limits of a `flag` parameter
 
 
 @dataclass(frozen=True)
@@ -208,3 +209,41 @@ class PackedShipment:
     sscc: str | None
     items: tuple[ItemView, ...]
     message: str
+
+
+@dataclass(frozen=True)
+class ParameterDefinition:
+    """A process parameter an operation asks for, as quality engineering sets it up. The operation is the
+    one at `operation_seq` on the part's active route."""
+
+    part_number: str
+    operation_seq: int
+    name: str
+    unit: str | None = None
+    lower_limit: float | None = None
+    upper_limit: float | None = None
+    required: bool = True
+    on_violation: OnViolation = OnViolation.BLOCK
+    seq: int | None = None  # display order; None: after the operation's other parameters
+    revision: str | None = None  # None: the part's newest revision
+
+
+@dataclass(frozen=True)
+class SourceDefinition:
+    """Where a piece of equipment reports a parameter. `address`: the MQTT topic, `host:port` of a Modbus
+    TCP server, or the serial port of a Modbus RTU line. The register fields are for Modbus only (None: unit
+    1, holding register, uint16, scale 1), `baudrate`/`parity` for RTU only (None: 19200, N)."""
+
+    equipment: str  # the equipment's code
+    name: str  # the parameter, as the operations name it
+    kind: SensorKind
+    address: str
+    unit: str | None = None
+    unit_id: int | None = None
+    register: int | None = None
+    register_kind: RegisterKind | None = None
+    data_type: RegisterType | None = None
+    scale: float | None = None
+    word_swap: bool = False
+    baudrate: int | None = None
+    parity: str | None = None
