@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Column, ForeignKey, Index, String, Table, UniqueConstraint, func
+from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import GUID, Base, str_enum, uuid_pk
@@ -35,6 +35,10 @@ class InspectionPlan(Base):
     sample_size: Mapped[int] = mapped_column(default=1)
     frequency: Mapped[int] = mapped_column(default=1)  # every n-th item
     active: Mapped[bool] = mapped_column(default=True)
+    # Which items (or lots) are inspected and with how many readings, as readable JSON, e.g.
+    # {"rule": "lot_size", "lot_sizes": [{"from": 2, "to": 8, "sample": 2}, …]}. NULL (plans written before
+    # schema 0003): every `frequency`-th item.
+    sampling: Mapped[str | None] = mapped_column(Text)
 
 
 class Characteristic(Base):
@@ -55,6 +59,20 @@ class Characteristic(Base):
     gauge_type: Mapped[str | None] = mapped_column(String(64))
 
 
+class CharacteristicDefectCode(Base):
+    """A defect code a pass/fail characteristic may fail with, and what it means. Like the characteristic, it
+    belongs to one plan revision: a changed list is a new revision."""
+
+    __tablename__ = "characteristic_defect_codes"
+    __table_args__ = (UniqueConstraint("characteristic_id", "code"),)
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    characteristic_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("characteristics.id"))
+    seq: Mapped[int]
+    code: Mapped[str] = mapped_column(String(32))
+    description: Mapped[str] = mapped_column(String(120))
+
+
 class InspectionRecord(Base):
     __tablename__ = "inspection_records"
     __table_args__ = (
@@ -70,6 +88,9 @@ class InspectionRecord(Base):
     inspected_at: Mapped[datetime]
     signed_at: Mapped[datetime | None]
     result: Mapped[InspectionResult] = mapped_column(str_enum(InspectionResult, "inspection_result"))
+    # Readings of each measured characteristic this record needs, fixed when it was opened (a lot's sample
+    # follows its size); NULL (records from before schema 0003): the plan's sample size.
+    sample_size: Mapped[int | None]
 
 
 class Measurement(Base):
@@ -91,6 +112,9 @@ class Measurement(Base):
     equipment_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("equipment.id"))
     measured_at: Mapped[datetime]
     superseded_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("measurements.id"))
+    # Who confirmed a failed reading as right (rather than re-measuring it), and when: part of what is signed.
+    confirmed_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    confirmed_at: Mapped[datetime | None]
 
 
 nonconformance_items = Table(

@@ -20,7 +20,10 @@ from app.ui.tasks import TaskRunner
 
 PAGE_MODULES: tuple[str, ...] = (
     "app.ui.lookup_page",
+    "app.ui.station_page",
     "app.ui.trace_page",
+    "app.ui.inspection_page",
+    "app.ui.plan_editor_page",
     "app.ui.spc_page",
     "app.ui.defects_page",
     "app.ui.devices_page",
@@ -29,7 +32,10 @@ PAGE_MODULES: tuple[str, ...] = (
 # thread while the login dialog waits, so the main window opens without loading them.
 SERVICE_MODULES: tuple[str, ...] = (
     "app.ui.lookup_work",
+    "app.ui.station_work",
     "app.ui.trace_work",
+    "app.ui.inspection_work",
+    "app.ui.plan_editor_work",
     "app.ui.spc_work",
     "app.devices.profiles",
 )

@@ -38,6 +38,7 @@ from app.services.inspection import (
     RecordVersion,
     Slot,
     TypedValue,
+    confirm_value,
     create_plan,
     record_value,
 )
@@ -51,13 +52,16 @@ BORE, LENGTH, THREAD, VISUAL, BAR_DIAMETER = (
     "Bore diameter Ø12", "Overall length", "Thread M16×1.5", "Visual: burrs, marking", "Bar diameter Ø40")
 
 variable, attribute = CharacteristicDefinition.variable, CharacteristicDefinition.attribute
+# The visual check fails only with one of its codes; the thread check takes any well-formed code.
+VISUAL_CODES = {"BURR": "burr on an edge or in the bore", "SCRATCH": "scratch on a sealing face",
+                "MARKING": "marking missing or illegible"}
 FINAL = PlanDefinition(BODY, "C", PlanType.FINAL, 50, (
     variable(BORE, Classification.CRITICAL, unit="mm", decimals=3, nominal=12.0, tolerance=0.018,
              gauge_type="Air gauge"),
     variable(LENGTH, Classification.MAJOR, unit="mm", decimals=2, nominal=68.0, lower=67.9, upper=68.1,
              gauge_type="Caliper"),
     attribute(THREAD, Classification.MAJOR, "Thread plug gauge"),
-    attribute(VISUAL, Classification.MINOR, "Visual")))
+    attribute(VISUAL, Classification.MINOR, "Visual", VISUAL_CODES)))
 RECEIVING = PlanDefinition(BAR, "A", PlanType.RECEIVING, None, (
     variable(BAR_DIAMETER, Classification.MAJOR, unit="mm", decimals=3, nominal=40.0, lower=39.938, upper=40.0,
              gauge_type="Caliper"),), sample_size=2)
@@ -128,13 +132,17 @@ GOOD: dict[str, Entry] = {BORE: GaugeReading(12.004, "mm", "AGA-01"), LENGTH: Ty
 
 
 def fill(factory: sessionmaker[Session], actor: Actor, form: RecordForm,
-         entries: dict[str, Entry | list[Entry]]) -> RecordVersion:
-    """Enter values by characteristic name (a list fills the samples in order); returns the new version."""
+         entries: dict[str, Entry | list[Entry]], *, confirm: bool = True) -> RecordVersion:
+    """Enter values by characteristic name (a list fills the samples in order) and, as the inspector must before
+    signing, confirm each failed one (unless `confirm` is False); returns the new version."""
     version = form.version
     for name, given in entries.items():
         for index, entry in enumerate(given if isinstance(given, list) else [given]):
-            version = record_value(factory, actor, form.id, slot(form, name, index).characteristic.id, entry,
-                                   version=version).version
+            saved = record_value(factory, actor, form.id, slot(form, name, index).characteristic.id, entry,
+                                 version=version)
+            version = saved.version
+            if confirm and not saved.measurement.passed:
+                version = confirm_value(factory, actor, form.id, saved.measurement.id, version=version).version
     return version
 
 

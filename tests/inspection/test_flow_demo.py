@@ -24,13 +24,14 @@ from app.models import (
     PlanType,
 )
 from app.services.demo import DEMO_PASSWORD, build_demo_plant
-from app.services.errors import AuthenticationFailed, PermissionDenied
+from app.services.errors import AuthenticationFailed, PermissionDenied, ValidationError
 from app.services.inspection import (
     AttributeResult,
     GaugeReading,
     GaugeRefused,
     RecordSigned,
     TypedValue,
+    confirm_value,
     disposition_nonconformance,
     list_nonconformances,
     load_form,
@@ -91,7 +92,12 @@ def test_final_inspection_of_a_body_from_scan_to_disposition(factory, plant):
     with pytest.raises(AuthenticationFailed):
         sign_record(factory, inspector, form.id, password="threadlime", version=done.version)
     assert load_form(factory, form.id).signed_at is None and item_status(factory, body) is ItemStatus.IN_PROCESS
-    outcome = sign_record(factory, inspector, form.id, password=DEMO_PASSWORD, version=done.version)
+    # Still too long: the inspector confirms the value as right before signing.
+    with pytest.raises(ValidationError, match="failed and neither confirmed nor re-measured: Overall length"):
+        sign_record(factory, inspector, form.id, password=DEMO_PASSWORD, version=done.version)
+    confirmed = confirm_value(factory, inspector, form.id, measured.measurement.id, version=done.version)
+    assert confirmed.measurement.confirmed_by == "Pavel Novák"
+    outcome = sign_record(factory, inspector, form.id, password=DEMO_PASSWORD, version=confirmed.version)
     assert (outcome.result, outcome.item_status, outcome.signature.printed_name) == (
         InspectionResult.FAIL, ItemStatus.ON_HOLD, "Pavel Novák")
 
@@ -105,6 +111,7 @@ def test_final_inspection_of_a_body_from_scan_to_disposition(factory, plant):
         assert [(m.value, m.passed, m.defect_code) for m in readings] == [
             (68.15, False, "DIM-HIGH"), (68.13, False, "DIM-HIGH"), (None, True, None), (None, True, None)]
         assert readings[0].superseded_by_id == readings[1].id
+        assert (readings[1].confirmed_by_id, readings[0].confirmed_at) == (inspector.user_id, None)
         assert session.get_one(Item, body).status is ItemStatus.ON_HOLD
     signed = load_form(factory, form.id)
     assert verify(signed) and [m.value for m in slot(signed, LENGTH).earlier] == [68.15]

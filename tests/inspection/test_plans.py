@@ -10,9 +10,11 @@ import pytest
 from sqlalchemy import func, select
 
 from app.models import Characteristic, Classification, InspectionPlan, PlanType
+from app.models.quality import CharacteristicDefectCode
 from app.services.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from app.services.inspection import (
     CharacteristicDefinition,
+    DefectCode,
     PlanDefinition,
     create_plan,
     export_plans,
@@ -23,7 +25,7 @@ from app.services.inspection import (
     open_record,
     revise_plan,
 )
-from tests.inspection.conftest import BAR_DIAMETER, BODY, BORE, FINAL, RECEIVING, audit
+from tests.inspection.conftest import BAR_DIAMETER, BODY, BORE, FINAL, RECEIVING, VISUAL_CODES, audit
 
 
 def _wider_bore() -> PlanDefinition:
@@ -130,3 +132,25 @@ def test_plans_for_purchased_parts_need_no_operation(factory, shop):
                           replace(RECEIVING, characteristics=(*RECEIVING.characteristics, extra)), reason="cert")
     assert [c.name for c in revised.characteristics] == [BAR_DIAMETER, extra.name]
     assert BORE not in {c.name for c in revised.characteristics}
+
+
+def test_defect_codes_are_stored_with_their_revision(factory, shop):
+    visual = shop.final.characteristics[3]
+    assert [(c.code, c.description) for c in visual.defect_codes] == list(VISUAL_CODES.items())
+    assert shop.final.characteristics[2].defect_codes == ()
+    fewer = replace(FINAL.characteristics[3], defect_codes=(DefectCode("DENT", "dent from handling"),
+                                                            *FINAL.characteristics[3].defect_codes[:1]))
+    revised = revise_plan(factory, shop.engineer, shop.final.id,
+                          replace(FINAL, characteristics=(*FINAL.characteristics[:3], fewer)),
+                          reason="Dents added, scratches are checked at the seat inspection")
+    assert [c.code for c in revised.characteristics[3].defect_codes] == ["DENT", "BURR"]
+    assert [c.code for c in load_plan(factory, shop.final.id).characteristics[3].defect_codes] == [
+        "BURR", "SCRATCH", "MARKING"]  # the old revision keeps its list
+    with factory() as session:
+        rows = session.execute(select(CharacteristicDefectCode.code, CharacteristicDefectCode.seq)
+                               .where(CharacteristicDefectCode.characteristic_id == revised.characteristics[3].id)
+                               .order_by(CharacteristicDefectCode.seq)).all()
+    assert [tuple(r) for r in rows] == [("DENT", 10), ("BURR", 20)]
+    # The same list again is no change, so no revision.
+    with pytest.raises(ValidationError, match="Nothing in .* was changed"):
+        revise_plan(factory, shop.engineer, revised.id, revised.definition, reason="same")

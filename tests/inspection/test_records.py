@@ -25,7 +25,7 @@ from app.services.inspection import (
 )
 from app.services.permissions import SYSTEM
 from app.services.spc_data import characteristic_series
-from tests.inspection.conftest import BAR_DIAMETER, BORE, LENGTH, THREAD, VISUAL, audit, slot
+from tests.inspection.conftest import BAR_DIAMETER, BORE, LENGTH, THREAD, VISUAL, VISUAL_CODES, audit, slot
 
 
 def _measurements(factory) -> list[Measurement]:
@@ -198,3 +198,23 @@ def test_readings_feed_spc_with_their_context(factory, shop):
     assert list(series.values) == [12.004]  # the re-measured reading is kept but not charted
     assert (series.item_codes, series.inspectors, series.gauges) == (("VB-0001",), ("Test Inspector",),
                                                                      ("AGA-01",))
+
+
+def test_a_failed_visual_check_takes_only_one_of_its_defect_codes(factory, shop):
+    form = open_record(factory, shop.inspector, shop.body, PlanType.FINAL)
+    visual = slot(form, VISUAL).characteristic
+    assert [(c.code, c.description) for c in visual.defect_codes] == list(VISUAL_CODES.items())
+    with pytest.raises(ValidationError) as refused:
+        record_value(factory, shop.inspector, form.id, visual.id, AttributeResult(False, "dent"),
+                     version=form.version)
+    assert str(refused.value) == (
+        "'DENT' is not a defect code of Visual: burrs, marking. Choose one of its codes: BURR (burr on an edge or "
+        "in the bore); SCRATCH (scratch on a sealing face); MARKING (marking missing or illegible).")
+    assert _measurements(factory) == []  # nothing was written, and the version did not move
+    saved = record_value(factory, shop.inspector, form.id, visual.id, AttributeResult(False, " scratch "),
+                         version=form.version)
+    assert (saved.measurement.passed, saved.measurement.defect_code) == (False, "SCRATCH")
+    # The thread check lists no codes: any well-formed code is taken.
+    thread = record_value(factory, shop.inspector, form.id, slot(form, THREAD).characteristic.id,
+                          AttributeResult(False, "pitch-diameter"), version=saved.version)
+    assert thread.measurement.defect_code == "PITCH-DIAMETER"

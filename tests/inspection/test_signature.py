@@ -4,6 +4,8 @@ correction as a new version with a reason."""
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from sqlalchemy import func, select, update
 
@@ -16,7 +18,7 @@ from app.models import (
     Nonconformance,
     PlanType,
 )
-from app.services.errors import AuthenticationFailed, Conflict, PermissionDenied, ValidationError
+from app.services.errors import AuthenticationFailed, Conflict, NotFound, PermissionDenied, ValidationError
 from app.services.inspection import (
     AttributeResult,
     Meaning,
@@ -25,6 +27,7 @@ from app.services.inspection import (
     RecordVersion,
     SignatureMismatch,
     TypedValue,
+    confirm_value,
     content_sha256,
     correct_record,
     load_form,
@@ -188,8 +191,67 @@ def test_a_failure_carried_into_a_correction_opens_no_second_nonconformance(fact
     visual = slot(draft, VISUAL)
     fixed = record_value(factory, shop.inspector, draft.id, visual.characteristic.id, AttributeResult(False, "BURR"),
                          version=draft.version, replaces=visual.current.id)
-    outcome = sign_record(factory, shop.inspector, draft.id, password=PASSWORD, version=fixed.version)
+    confirmed = confirm_value(factory, shop.inspector, draft.id, fixed.measurement.id, version=fixed.version)
+    outcome = sign_record(factory, shop.inspector, draft.id, password=PASSWORD, version=confirmed.version)
     assert outcome.result is InspectionResult.FAIL and len(outcome.nonconformances) == 1  # the burr only
     with factory() as session:
         assert session.scalars(select(Nonconformance.defect_code).order_by(Nonconformance.number)).all() == [
             "DIM-HIGH", "BURR"]
+
+
+def test_a_confirmed_failure_is_stored_audited_and_signed(factory, shop):
+    form = open_record(factory, shop.inspector, shop.body, PlanType.FINAL)
+    version = fill(factory, shop.inspector, form, {**GOOD, LENGTH: TypedValue("68.15", "CAL-04")}, confirm=False)
+    with pytest.raises(ValidationError) as refused:
+        sign_record(factory, shop.inspector, form.id, password=PASSWORD, version=version)
+    assert str(refused.value) == ("The record of VB-0001 cannot be signed yet; failed and neither confirmed nor "
+                                  "re-measured: Overall length. Confirm each such value as right or re-measure it, "
+                                  "then sign.")
+    length = slot(load_form(factory, form.id), LENGTH).current
+    bore = slot(load_form(factory, form.id), BORE).current
+    assert length.needs_confirmation and not bore.needs_confirmation
+    with pytest.raises(ValidationError, match="within its limits: there is nothing to confirm"):
+        confirm_value(factory, shop.inspector, form.id, bore.id, version=version)
+    with pytest.raises(NotFound, match="not on this record"):
+        confirm_value(factory, shop.inspector, form.id, uuid.uuid4(), version=version)
+
+    confirmed = confirm_value(factory, shop.inspector, form.id, length.id, version=version)
+    assert confirmed.version > version and confirmed.measurement.confirmed_by == "Test Inspector"
+    with pytest.raises(Conflict, match="Someone else changed the inspection record of VB-0001"):
+        confirm_value(factory, shop.inspector, form.id, length.id, version=version)  # the old version
+    # It survives a reload, with who and when …
+    reloaded = slot(load_form(factory, form.id), LENGTH).current
+    assert (reloaded.confirmed_by_id, reloaded.confirmed_by) == (shop.inspector.user_id, "Test Inspector")
+    assert reloaded.confirmed_at == confirmed.measurement.confirmed_at and not reloaded.needs_confirmation
+    # … is in the audit trail …
+    change = audit(factory, "measurements", length.id)[-1]
+    assert (change.action, change.username, change.new_values["confirmed_by_id"]) == (
+        "update", "insp.novak", str(shop.inspector.user_id))
+    assert change.old_values == {"confirmed_by_id": None, "confirmed_at": None}
+    # … and part of what is signed: taking it away afterwards breaks the signature.
+    sign_record(factory, shop.inspector, form.id, password=PASSWORD, version=confirmed.version)
+    signed = load_form(factory, form.id)
+    assert verify(signed)
+    with factory() as session, session.begin():  # tampering behind the services' back
+        session.execute(update(Measurement).where(Measurement.id == length.id).values(confirmed_by_id=None,
+                                                                                        confirmed_at=None))
+    assert not verify(load_form(factory, form.id))
+    with pytest.raises(RecordSigned):
+        confirm_value(factory, shop.inspector, form.id, length.id, version=signed.version)
+
+
+def test_a_re_measured_failure_needs_no_confirmation_and_a_correction_keeps_it(factory, shop):
+    form = open_record(factory, shop.inspector, shop.body, PlanType.FINAL)
+    version = fill(factory, shop.inspector, form, {**GOOD, LENGTH: TypedValue("68.15", "CAL-04")}, confirm=False)
+    first = slot(load_form(factory, form.id), LENGTH).current
+    again = record_value(factory, shop.inspector, form.id, first.characteristic_id, TypedValue("68.12", "CAL-04"),
+                         version=version, replaces=first.id)
+    with pytest.raises(ValidationError, match="was re-measured; the new reading is the one to confirm"):
+        confirm_value(factory, shop.inspector, form.id, first.id, version=again.version)
+    confirmed = confirm_value(factory, shop.colleague, form.id, again.measurement.id, version=again.version)
+    sign_record(factory, shop.inspector, form.id, password=PASSWORD, version=confirmed.version)
+    draft = correct_record(factory, shop.inspector, form.id, reason="Thread gauge was the wrong size")
+    carried = slot(draft, LENGTH).current
+    assert (carried.carried_from, carried.confirmed_by_id, carried.confirmed_at) == (
+        again.measurement.id, shop.colleague.user_id, confirmed.measurement.confirmed_at)
+    assert not draft.unconfirmed  # signing the correction does not ask again

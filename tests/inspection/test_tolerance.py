@@ -12,6 +12,7 @@ from app.services.errors import ValidationError
 from app.services.inspection.tolerance import (
     DIM_HIGH,
     DIM_LOW,
+    DefectCode,
     Tolerance,
     evaluate_attribute,
     evaluate_reading,
@@ -115,6 +116,24 @@ def test_pass_fail_checks_need_a_defect_code_to_fail():
         evaluate_attribute(THREAD, True, "SCRATCH")
     with pytest.raises(ValidationError, match="not a defect code"):
         evaluate_attribute(THREAD, False, "bad/code")
+
+
+VISUAL = Tolerance("Visual", CharacteristicKind.ATTRIBUTE, defect_codes=(
+    DefectCode("BURR", "burr on an edge"), DefectCode("SCRATCH", "scratch on a sealing face")))
+
+
+def test_a_check_with_defect_codes_fails_only_with_one_of_them():
+    assert evaluate_attribute(VISUAL, False, " burr ").defect_code == "BURR"  # typed as people type it
+    assert evaluate_attribute(VISUAL, False, "SCRATCH").defect_code == "SCRATCH"
+    assert evaluate_attribute(VISUAL, True).passed
+    with pytest.raises(ValidationError) as refused:
+        evaluate_attribute(VISUAL, False, "BURRS")
+    assert str(refused.value) == ("'BURRS' is not a defect code of Visual. Choose one of its codes: BURR (burr on an "
+                                  "edge); SCRATCH (scratch on a sealing face).")
+    with pytest.raises(ValidationError) as refused:
+        evaluate_attribute(VISUAL, False, " ")
+    assert str(refused.value) == ("Visual failed: choose the defect code that says why: BURR (burr on an edge); "
+                                  "SCRATCH (scratch on a sealing face).")
 
 
 def test_kinds_cannot_be_mixed_up():

@@ -8,12 +8,19 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from app.models import AuditEvent, Equipment, InspectionRecord, Item, Measurement, User
 from app.services.errors import NotFound
 from app.services.inspection.plans import read_plan
-from app.services.inspection.views import MeasurementView, PlanView, RecordForm, Signature, Slot
+from app.services.inspection.views import (
+    MeasurementView,
+    PlanView,
+    RecordForm,
+    Signature,
+    Slot,
+    readings_per_record,
+)
 
 # Until inspection records have columns for them, signatures and the link from a correction to the version it
 # corrects are events of the record's audit trail (indexed by table and row), written by `signature`.
@@ -44,6 +51,8 @@ def read_form(session: Session, record_id: uuid.UUID) -> RecordForm:
     correction = next((e for e in events if e.action == CORRECT_EVENT), None)
     corrects = uuid.UUID(correction.new_values["corrects"]) if correction and correction.new_values else None
     measurements = _measurements(session, record_id, corrects)
+    # Records from before schema 0003 did not keep their own sample size: the plan's was theirs.
+    sample_size = record.sample_size if record.sample_size is not None else plan.sample_size
     own = {m.id for m in measurements}
     onward = [m.superseded_by_id for m in measurements if m.superseded_by_id and m.superseded_by_id not in own]
     corrected_by = (session.scalar(select(Measurement.record_id).where(Measurement.id == onward[0]))
@@ -51,8 +60,9 @@ def read_form(session: Session, record_id: uuid.UUID) -> RecordForm:
     return RecordForm(
         id=record.id, version=record.inspected_at, plan=plan, item_id=record.item_id, item_code=item_code,
         item_status=item_status, step_id=record.step_id, inspector=inspector, inspected_at=record.inspected_at,
-        signed_at=record.signed_at, result=record.result, slots=_slots(plan, measurements),
-        measurements=measurements, signatures=signatures, corrects=corrects, corrected_by=corrected_by,
+        signed_at=record.signed_at, result=record.result, slots=_slots(plan, sample_size, measurements),
+        measurements=measurements, sample_size=sample_size, signatures=signatures, corrects=corrects,
+        corrected_by=corrected_by,
         correction_reason=correction.reason if correction else None)
 
 
@@ -64,14 +74,17 @@ def _measurements(session: Session, record_id: uuid.UUID, corrects: uuid.UUID | 
         carried = {new: old for old, new in session.execute(
             select(Measurement.id, Measurement.superseded_by_id)
             .where(Measurement.record_id == corrects, Measurement.superseded_by_id.is_not(None)))}
+    confirmer = aliased(User)
     return tuple(
-        MeasurementView.of(m, code, carried.get(m.id))
-        for m, code in session.execute(
-            select(Measurement, Equipment.code).outerjoin(Equipment, Measurement.equipment_id == Equipment.id)
+        MeasurementView.of(m, code, carried.get(m.id), name)
+        for m, code, name in session.execute(
+            select(Measurement, Equipment.code, confirmer.full_name)
+            .outerjoin(Equipment, Measurement.equipment_id == Equipment.id)
+            .outerjoin(confirmer, Measurement.confirmed_by_id == confirmer.id)
             .where(Measurement.record_id == record_id).order_by(Measurement.measured_at, Measurement.id)))
 
 
-def _slots(plan: PlanView, measurements: Sequence[MeasurementView]) -> tuple[Slot, ...]:
+def _slots(plan: PlanView, sample_size: int, measurements: Sequence[MeasurementView]) -> tuple[Slot, ...]:
     """Each chain of re-measures within the record is one slot, in the order the slots were first filled;
     empty slots follow up to the number of readings the plan asks for."""
     by_id = {m.id: m for m in measurements}
@@ -88,5 +101,5 @@ def _slots(plan: PlanView, measurements: Sequence[MeasurementView]) -> tuple[Slo
     for c in plan.characteristics:
         found = chains[c.id]
         slots += [Slot(c, i, chain[-1], tuple(chain[:-1])) for i, chain in enumerate(found)]
-        slots += [Slot(c, i, None, ()) for i in range(len(found), plan.readings_of(c))]
+        slots += [Slot(c, i, None, ()) for i in range(len(found), readings_per_record(c.kind, sample_size))]
     return tuple(slots)

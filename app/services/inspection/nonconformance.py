@@ -190,7 +190,7 @@ def _describe(form: RecordForm, slot: Slot) -> str:
     """What was found, on which characteristic, the value against the limits, and where."""
     c, m = slot.characteristic, slot.current
     assert m is not None
-    readings = form.plan.readings_of(c)
+    readings = form.readings_of(c)
     which = f" (reading {slot.index + 1} of {readings})" if readings > 1 else ""
     gauge = f" with {m.gauge_code}" if m.gauge_code else ""
     if c.kind is CharacteristicKind.VARIABLE and m.value is not None:

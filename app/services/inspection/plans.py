@@ -12,10 +12,13 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.models import Characteristic, InspectionPlan, Operation, PartDefinition, Route
+from app.models.quality import CharacteristicDefectCode
 from app.models.base import uuid7
 from app.services.errors import Conflict, NotFound, ValidationError
 from app.services.inspection.guard import update_if
+from app.services.inspection.sampling import Sampling
 from app.services.inspection.specs import PlanDefinition, plans_from_json, plans_to_json
+from app.services.inspection.tolerance import DefectCode
 from app.services.inspection.views import CharacteristicView, PlanView
 from app.services.permissions import Action, Actor
 from app.services.unit_of_work import unit_of_work
@@ -54,7 +57,7 @@ def read_plan(session: Session, plan_id: uuid.UUID) -> PlanView:
 
 
 def read_plans(session: Session, *where: ColumnElement[bool]) -> list[PlanView]:
-    """Plans matching `where` with their characteristics in order, in two queries."""
+    """Plans matching `where` with their characteristics and defect codes in order, in three queries."""
     rows = session.execute(
         select(InspectionPlan, PartDefinition.part_number, PartDefinition.revision, Operation.seq, Operation.name)
         .join(PartDefinition, InspectionPlan.part_id == PartDefinition.id)
@@ -64,14 +67,29 @@ def read_plans(session: Session, *where: ColumnElement[bool]) -> list[PlanView]:
                   InspectionPlan.revision.desc())).all()
     characteristics: dict[uuid.UUID, list[CharacteristicView]] = defaultdict(list)
     if rows:
-        for c in session.scalars(select(Characteristic)
-                                 .where(Characteristic.plan_id.in_([row[0].id for row in rows]))
+        plan_ids = [row[0].id for row in rows]
+        codes: dict[uuid.UUID, list[DefectCode]] = defaultdict(list)
+        for characteristic_id, code, description in session.execute(
+                select(CharacteristicDefectCode.characteristic_id, CharacteristicDefectCode.code,
+                       CharacteristicDefectCode.description)
+                .join(Characteristic, CharacteristicDefectCode.characteristic_id == Characteristic.id)
+                .where(Characteristic.plan_id.in_(plan_ids)).order_by(CharacteristicDefectCode.seq)):
+            codes[characteristic_id].append(DefectCode(code, description))
+        for c in session.scalars(select(Characteristic).where(Characteristic.plan_id.in_(plan_ids))
                                  .order_by(Characteristic.seq)):
-            characteristics[c.plan_id].append(CharacteristicView.of(c))
+            characteristics[c.plan_id].append(CharacteristicView.of(c, tuple(codes[c.id])))
     return [PlanView(plan.id, plan.part_id, number, revision, plan.plan_type, plan.operation_id, seq, name,
-                     plan.revision, plan.sample_size, plan.frequency, plan.active,
-                     tuple(characteristics[plan.id]))
+                     plan.revision, plan.sample_size, Sampling.from_column(plan.sampling, plan.frequency),
+                     plan.active, tuple(characteristics[plan.id]))
             for plan, number, revision, seq, name in rows]
+
+
+def read_characteristic(session: Session, characteristic: Characteristic) -> CharacteristicView:
+    """One characteristic with its defect codes, for a write that judges an entry against it."""
+    codes = session.execute(select(CharacteristicDefectCode.code, CharacteristicDefectCode.description)
+                            .where(CharacteristicDefectCode.characteristic_id == characteristic.id)
+                            .order_by(CharacteristicDefectCode.seq)).all()
+    return CharacteristicView.of(characteristic, tuple(DefectCode(code, text) for code, text in codes))
 
 
 def create_plan(factory: sessionmaker[Session], actor: Actor, definition: PlanDefinition) -> PlanView:
@@ -184,13 +202,20 @@ def _store(session: Session, definition: PlanDefinition, newest: PlanView | None
                            "Open the newest revision and make your change there.")
     plan = InspectionPlan(id=uuid7(), part_id=part_id, operation_id=operation_id,
                           plan_type=definition.plan_type, revision=newest.revision + 1 if newest else 1,
-                          sample_size=definition.sample_size, frequency=definition.frequency, active=True)
+                          sample_size=definition.sample_size, frequency=definition.frequency,
+                          sampling=definition.sampling.column(), active=True)
     session.add(plan)
     session.flush()  # the plan row first: characteristics refer to it
-    session.add_all(Characteristic(
-        plan_id=plan.id, seq=SEQ_STEP * index, name=c.name, kind=c.kind, classification=c.classification,
-        nominal=c.nominal, lower_limit=c.lower_limit, upper_limit=c.upper_limit, unit=c.unit,
-        decimals=c.decimals, gauge_type=c.gauge_type)
-        for index, c in enumerate(definition.characteristics, start=1))
+    rows = [Characteristic(
+        id=uuid7(), plan_id=plan.id, seq=SEQ_STEP * index, name=c.name, kind=c.kind,
+        classification=c.classification, nominal=c.nominal, lower_limit=c.lower_limit, upper_limit=c.upper_limit,
+        unit=c.unit, decimals=c.decimals, gauge_type=c.gauge_type)
+        for index, c in enumerate(definition.characteristics, start=1)]
+    session.add_all(rows)
+    session.flush()
+    session.add_all(CharacteristicDefectCode(characteristic_id=row.id, seq=SEQ_STEP * index, code=code.code,
+                                             description=code.description)
+                    for row, c in zip(rows, definition.characteristics)
+                    for index, code in enumerate(c.defect_codes, start=1))
     session.flush()
     return read_plan(session, plan.id)

@@ -1,6 +1,6 @@
 """Filling in an inspection form: open a record for an item against the current plan, enter values (typed or
-from a gauge whose type and calibration are checked) and re-measure them, every write guarded against a
-concurrent one on the same record."""
+from a gauge whose type and calibration are checked), re-measure them or confirm a failed one as right, every
+write guarded against a concurrent one on the same record."""
 
 from __future__ import annotations
 
@@ -23,12 +23,14 @@ from app.models import (
     Operation,
     PartDefinition,
     PlanType,
+    User,
 )
 from app.models.base import utcnow, uuid7
 from app.services.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from app.services.inspection.due import decide
 from app.services.inspection.forms import read_form
-from app.services.inspection.guard import SIGNED_READ_ONLY, RecordSigned, update_if
-from app.services.inspection.plans import read_plans
+from app.services.inspection.guard import SIGNED_READ_ONLY, RecordSigned, database_now, update_if
+from app.services.inspection.plans import read_characteristic, read_plan, read_plans
 from app.services.inspection.tolerance import (
     Evaluation,
     Tolerance,
@@ -39,6 +41,7 @@ from app.services.inspection.tolerance import (
 from app.services.inspection.views import (
     AttributeResult,
     CharacteristicView,
+    Confirmed,
     Entry,
     GaugeReading,
     GaugeView,
@@ -97,9 +100,11 @@ def open_record(factory: sessionmaker[Session], actor: Actor, item_id: uuid.UUID
             .order_by(InspectionRecord.inspected_at.desc()).limit(1))
         if record_id is None:
             record_id = uuid7()
+            # The sample is fixed now: a lot's by its size, otherwise the plan's.
+            sample_size = decide(session, item, read_plan(session, plan_id)).readings
             session.add(InspectionRecord(id=record_id, plan_id=plan_id, item_id=item.id, step_id=step_id,
                                          inspector_id=actor.user_id, inspected_at=utcnow(),
-                                         result=InspectionResult.OPEN))
+                                         result=InspectionResult.OPEN, sample_size=sample_size))
             session.flush()
         return read_form(session, record_id)
 
@@ -113,13 +118,13 @@ def record_value(factory: sessionmaker[Session], actor: Actor, record_id: uuid.U
     with unit_of_work(factory, actor, Action.INSPECT) as session:
         new_version = claim(session, record_id, version)
         row = session.execute(
-            select(Characteristic, InspectionPlan.sample_size)
+            select(Characteristic, func.coalesce(InspectionRecord.sample_size, InspectionPlan.sample_size))
             .join(InspectionRecord, InspectionRecord.plan_id == Characteristic.plan_id)
             .join(InspectionPlan, InspectionPlan.id == Characteristic.plan_id)
             .where(Characteristic.id == characteristic_id, InspectionRecord.id == record_id)).first()
         if row is None:
             raise NotFound("That characteristic is not on this record's plan; reload the form.")
-        characteristic = CharacteristicView.of(row[0])
+        characteristic = read_characteristic(session, row[0])
         # The gauge first: a value read from a gauge that may not be used means nothing, in or out of tolerance.
         gauge = usable_gauge(session, characteristic, entry.gauge) if entry.gauge else None
         evaluation = evaluate_entry(characteristic.tolerance, entry)
@@ -136,6 +141,34 @@ def record_value(factory: sessionmaker[Session], actor: Actor, record_id: uuid.U
         if previous is not None:
             previous.superseded_by_id = measurement.id
         return Saved(MeasurementView.of(measurement, gauge.code if gauge else None), evaluation, new_version)
+
+
+def confirm_value(factory: sessionmaker[Session], actor: Actor, record_id: uuid.UUID, measurement_id: uuid.UUID, *,
+                  version: RecordVersion) -> Confirmed:
+    """The inspector confirms a failed reading as right (rather than re-measuring it): who and when are stored
+    with the reading, in the audit trail, and in what is signed. Raises Conflict when the record changed since
+    `version`, RecordSigned when it is signed."""
+    if actor.user_id is None:
+        raise PermissionDenied("A confirmation names who made it: log in as a person to confirm a value.")
+    with unit_of_work(factory, actor, Action.INSPECT) as session:
+        new_version = claim(session, record_id, version)
+        row = session.execute(select(Measurement, Characteristic.name, Equipment.code)
+                              .join(Characteristic, Measurement.characteristic_id == Characteristic.id)
+                              .outerjoin(Equipment, Measurement.equipment_id == Equipment.id)
+                              .where(Measurement.id == measurement_id, Measurement.record_id == record_id)).first()
+        if row is None:
+            raise NotFound("That reading is not on this record any more; reload the form.")
+        measurement, name, gauge_code = row
+        if measurement.superseded_by_id is not None:
+            raise ValidationError(f"That reading of {name} was re-measured; the new reading is the one to confirm "
+                                  "or re-measure. Reload the form.")
+        if measurement.passed:
+            raise ValidationError(f"The reading of {name} is within its limits: there is nothing to confirm.")
+        if measurement.confirmed_at is None:
+            measurement.confirmed_by_id, measurement.confirmed_at = actor.user_id, database_now(session)
+            session.flush()  # the audit row of the change goes with it
+        confirmer = session.get_one(User, measurement.confirmed_by_id)
+        return Confirmed(MeasurementView.of(measurement, gauge_code, confirmed_by=confirmer.full_name), new_version)
 
 
 def evaluate_entry(tolerance: Tolerance, entry: Entry) -> Evaluation:
@@ -155,7 +188,7 @@ def check_gauge(factory: sessionmaker[Session], characteristic_id: uuid.UUID, ga
         characteristic = session.get(Characteristic, characteristic_id)
         if characteristic is None:
             raise NotFound("That characteristic no longer exists; reload the form.")
-        gauge = usable_gauge(session, CharacteristicView.of(characteristic), gauge_code)
+        gauge = usable_gauge(session, read_characteristic(session, characteristic), gauge_code)
         return GaugeView(gauge.id, gauge.code, gauge.name, gauge.calibration_due_on)
 
 

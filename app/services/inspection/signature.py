@@ -21,7 +21,7 @@ from app.services.inspection.forms import CORRECT_EVENT, RECORDS_TABLE, SIGN_EVE
 from app.services.inspection.guard import database_now, update_if
 from app.services.inspection.nonconformance import settle
 from app.services.inspection.records import claim
-from app.services.inspection.views import Meaning, RecordForm, RecordVersion, Signature, SignOutcome
+from app.services.inspection.views import Meaning, RecordForm, RecordVersion, Signature, SignOutcome, Slot
 from app.services.permissions import Action, Actor
 from app.services.unit_of_work import unit_of_work
 from app.services.users import authenticate
@@ -34,8 +34,8 @@ class SignatureMismatch(DomainError):
 def sign_record(factory: sessionmaker[Session], actor: Actor, record_id: uuid.UUID, *, password: str,
                 version: RecordVersion) -> SignOutcome:
     """Sign a complete record as inspected: it locks, gets its result, and a failure opens nonconformances
-    and holds the item (a passed receiving inspection releases a quarantined lot). A wrong password writes
-    nothing."""
+    and holds the item (a passed receiving inspection releases a quarantined lot). Every failed reading must be
+    confirmed or re-measured first. A wrong password writes nothing."""
     signer = _reauthenticate(factory, actor, password)
     with unit_of_work(factory, signer, Action.INSPECT) as session:
         claim(session, record_id, version)
@@ -43,6 +43,10 @@ def sign_record(factory: sessionmaker[Session], actor: Actor, record_id: uuid.UU
         if form.missing:
             raise ValidationError(f"The record of {form.item_code} cannot be signed yet; still empty: "
                                   f"{_missing(form)}. Fill them in, then sign.")
+        if form.unconfirmed:
+            raise ValidationError(f"The record of {form.item_code} cannot be signed yet; failed and neither "
+                                  f"confirmed nor re-measured: {_names(form.unconfirmed)}. Confirm each such value "
+                                  "as right or re-measure it, then sign.")
         signature = _sign(session, signer, form, Meaning.INSPECTED)
         result = InspectionResult.FAIL if form.failed else InspectionResult.PASS
         record = session.get_one(InspectionRecord, record_id)
@@ -93,11 +97,13 @@ def correct_record(factory: sessionmaker[Session], actor: Actor, record_id: uuid
         new_id = uuid7()
         session.add(InspectionRecord(id=new_id, plan_id=old.plan.id, item_id=old.item_id, step_id=old.step_id,
                                      inspector_id=actor.user_id, inspected_at=utcnow(),
-                                     result=InspectionResult.OPEN))
+                                     result=InspectionResult.OPEN, sample_size=old.sample_size))
         session.flush()
+        # A carried reading keeps its confirmation: it is the same reading, confirmed by the same person.
         carried = [(m.id, Measurement(id=uuid7(), record_id=new_id, characteristic_id=m.characteristic_id,
                                       value=m.value, passed=m.passed, defect_code=m.defect_code,
-                                      equipment_id=m.equipment_id, measured_at=m.measured_at))
+                                      equipment_id=m.equipment_id, measured_at=m.measured_at,
+                                      confirmed_by_id=m.confirmed_by_id, confirmed_at=m.confirmed_at))
                    for m in (slot.current for slot in old.slots) if m is not None]
         session.add_all(copy for _, copy in carried)
         session.flush()
@@ -113,28 +119,41 @@ def correct_record(factory: sessionmaker[Session], actor: Actor, record_id: uuid
 
 
 def content_sha256(form: RecordForm) -> str:
-    """SHA-256 of the signed content in a canonical JSON form: the item, the plan revision, each
-    characteristic with its limits, and every reading (re-measured ones too, and which replaced which)."""
+    """SHA-256 of the signed content in a canonical JSON form: the item, the plan revision (and a lot's own
+    sample size), each characteristic with its limits and defect codes, and every reading (re-measured ones too,
+    which replaced which, and who confirmed a failed one and when)."""
     own = {m.id for m in form.measurements}
     readings: dict[uuid.UUID, list[dict[str, Any]]] = defaultdict(list)
     for m in form.measurements:
-        readings[m.characteristic_id].append({
+        reading = {
             "id": str(m.id), "value": m.value, "passed": m.passed, "defect_code": m.defect_code,
             "gauge": str(m.equipment_id) if m.equipment_id else None,
             "measured_at": m.measured_at.astimezone(UTC).isoformat(),
             # Within the record only: a later correction links these readings onward without changing them.
-            "replaced_by": str(m.superseded_by_id) if m.superseded_by_id in own else None})
+            "replaced_by": str(m.superseded_by_id) if m.superseded_by_id in own else None}
+        if m.confirmed_at is not None:  # who vouched for a failed value, and when (by id: names may change)
+            reading["confirmed"] = {"by": str(m.confirmed_by_id),
+                                    "at": m.confirmed_at.astimezone(UTC).isoformat()}
+        readings[m.characteristic_id].append(reading)
     plan = form.plan
+    characteristics = []
+    for c in plan.characteristics:
+        entry = {"id": str(c.id), "seq": c.seq, "name": c.name, "kind": c.kind.value,
+                 "classification": c.classification.value, "nominal": c.nominal, "lower_limit": c.lower_limit,
+                 "upper_limit": c.upper_limit, "unit": c.unit, "decimals": c.decimals, "gauge_type": c.gauge_type,
+                 "readings": readings[c.id]}
+        # Keys that came with schema 0003 are left out when empty, so records signed before still verify.
+        if c.defect_codes:
+            entry["defect_codes"] = [[d.code, d.description] for d in c.defect_codes]
+        characteristics.append(entry)
     content = {
         "record": str(form.id), "item": {"id": str(form.item_id), "code": form.item_code},
         "plan": {"id": str(plan.id), "part_number": plan.part_number, "part_revision": plan.part_revision,
                  "plan_type": plan.plan_type.value, "operation": plan.operation_seq, "revision": plan.revision,
                  "sample_size": plan.sample_size},
-        "characteristics": [{
-            "id": str(c.id), "seq": c.seq, "name": c.name, "kind": c.kind.value,
-            "classification": c.classification.value, "nominal": c.nominal, "lower_limit": c.lower_limit,
-            "upper_limit": c.upper_limit, "unit": c.unit, "decimals": c.decimals, "gauge_type": c.gauge_type,
-            "readings": readings[c.id]} for c in plan.characteristics]}
+        "characteristics": characteristics}
+    if form.sample_size != plan.sample_size:  # a lot's sample by its size
+        content["sample_size"] = form.sample_size
     # Floats are written by repr, the shortest text that reads back as the same double on either database.
     canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
@@ -168,5 +187,9 @@ def _sign(session: Session, signer: Actor, form: RecordForm, meaning: Meaning) -
 
 
 def _missing(form: RecordForm) -> str:
-    counts = Counter(slot.characteristic.name for slot in form.missing)
+    return _names(form.missing)
+
+
+def _names(slots: tuple[Slot, ...]) -> str:
+    counts = Counter(slot.characteristic.name for slot in slots)
     return ", ".join(f"{name} (×{count})" if count > 1 else name for name, count in counts.items())

@@ -31,6 +31,27 @@ _DEFECT_CODE = re.compile(r"[A-Z0-9][A-Z0-9._-]{0,31}")
 
 
 @dataclass(frozen=True)
+class DefectCode:
+    """A reason a pass/fail check may fail, as the plan lists it: `BURR`, "burr on an edge"."""
+
+    code: str
+    description: str
+
+    def __str__(self) -> str:
+        return f"{self.code} ({self.description})" if self.description else self.code
+
+
+def normalise_code(text: str | None) -> str | None:
+    """One spelling of a defect code: trimmed, upper case, spaces as '-' (`thread nogo` → `THREAD-NOGO`)."""
+    code = (text or "").strip().upper().replace(" ", "-")
+    return code or None
+
+
+def is_defect_code(code: str) -> bool:
+    return _DEFECT_CODE.fullmatch(code) is not None
+
+
+@dataclass(frozen=True)
 class Tolerance:
     """What a characteristic demands: limits (either may be open), nominal, unit and resolution."""
 
@@ -41,6 +62,7 @@ class Tolerance:
     nominal: float | None = None
     unit: str | None = None
     decimals: int = 3
+    defect_codes: tuple[DefectCode, ...] = ()  # of a pass/fail check; empty: any well-formed code
 
     def format(self, value: Decimal | float) -> str:
         return f"{value:.{self.decimals}f} {self.unit or ''}".strip()
@@ -129,15 +151,20 @@ def evaluate_attribute(tolerance: Tolerance, passed: bool, defect_code: str | No
     """Judge a pass/fail check: a failure needs a defect code, a pass has none."""
     if tolerance.kind is not CharacteristicKind.ATTRIBUTE:
         raise ValidationError(f"{tolerance.name} needs a measured value in {tolerance.unit}, not pass/fail.")
-    code = (defect_code or "").strip().upper().replace(" ", "-") or None
+    code = normalise_code(defect_code)
     if passed:
         if code is not None:
             raise ValidationError(f"{tolerance.name} passed, so it has no defect code; choose fail to record "
                                   f"{code}.")
         return Evaluation(None, True)
+    allowed = "; ".join(str(c) for c in tolerance.defect_codes)
     if code is None:
-        raise ValidationError(f"{tolerance.name} failed: choose the defect code that says why.")
-    if not _DEFECT_CODE.fullmatch(code):
+        choose = f": {allowed}" if allowed else ""
+        raise ValidationError(f"{tolerance.name} failed: choose the defect code that says why{choose}.")
+    if tolerance.defect_codes and code not in {c.code for c in tolerance.defect_codes}:
+        raise ValidationError(f"'{code}' is not a defect code of {tolerance.name}. Choose one of its codes: "
+                              f"{allowed}.")
+    if not is_defect_code(code):
         raise ValidationError(f"'{defect_code}' is not a defect code: use up to 32 letters, digits, '-', '.' "
                               "or '_', e.g. THREAD-NOGO.")
     return Evaluation(None, False, code, message=f"{tolerance.name} failed ({code}).")

@@ -20,8 +20,9 @@ from app.models import (
     NonconformanceStatus,
     PlanType,
 )
+from app.services.inspection.sampling import Sampling
 from app.services.inspection.specs import CharacteristicDefinition, PlanDefinition
-from app.services.inspection.tolerance import Evaluation, Tolerance
+from app.services.inspection.tolerance import DefectCode, Evaluation, Tolerance
 
 # What a form was loaded at; pass it back unchanged with every write. It is the record's `inspected_at`
 # (moved on by each write) until the table has a version counter; callers never look inside.
@@ -48,22 +49,23 @@ class CharacteristicView:
     unit: str | None
     decimals: int
     gauge_type: str | None
+    defect_codes: tuple[DefectCode, ...] = ()
 
     @classmethod
-    def of(cls, c: Characteristic) -> CharacteristicView:
+    def of(cls, c: Characteristic, defect_codes: tuple[DefectCode, ...] = ()) -> CharacteristicView:
         return cls(c.id, c.seq, c.name, c.kind, c.classification, c.nominal, c.lower_limit, c.upper_limit, c.unit,
-                   c.decimals, c.gauge_type)
+                   c.decimals, c.gauge_type, defect_codes)
 
     @property
     def tolerance(self) -> Tolerance:
         return Tolerance(self.name, self.kind, self.lower_limit, self.upper_limit, self.nominal, self.unit,
-                         self.decimals)
+                         self.decimals, self.defect_codes)
 
     @property
     def definition(self) -> CharacteristicDefinition:
         return CharacteristicDefinition(self.name, self.kind, self.classification, self.nominal,
                                         self.lower_limit, self.upper_limit, self.unit, self.decimals,
-                                        self.gauge_type)
+                                        self.gauge_type, self.defect_codes)
 
 
 @dataclass(frozen=True)
@@ -78,7 +80,7 @@ class PlanView:
     operation_name: str | None
     revision: int
     sample_size: int
-    frequency: int
+    sampling: Sampling
     active: bool
     characteristics: tuple[CharacteristicView, ...]
 
@@ -86,7 +88,11 @@ class PlanView:
     def definition(self) -> PlanDefinition:
         return PlanDefinition(self.part_number, self.part_revision, self.plan_type, self.operation_seq,
                               tuple(c.definition for c in self.characteristics), self.sample_size,
-                              self.frequency)
+                              self.sampling)
+
+    @property
+    def frequency(self) -> int:
+        return self.definition.frequency
 
     @property
     def title(self) -> str:
@@ -113,11 +119,21 @@ class MeasurementView:
     measured_at: datetime
     superseded_by_id: uuid.UUID | None
     carried_from: uuid.UUID | None  # the reading of the corrected version this one was carried over from
+    # A failed reading the inspector confirmed as right rather than re-measuring it: by whom and when.
+    confirmed_by_id: uuid.UUID | None = None
+    confirmed_by: str | None = None  # their printed name
+    confirmed_at: datetime | None = None
 
     @classmethod
-    def of(cls, m: Measurement, gauge_code: str | None, carried_from: uuid.UUID | None = None) -> MeasurementView:
+    def of(cls, m: Measurement, gauge_code: str | None, carried_from: uuid.UUID | None = None,
+           confirmed_by: str | None = None) -> MeasurementView:
         return cls(m.id, m.characteristic_id, m.value, m.passed, m.defect_code, m.equipment_id, gauge_code,
-                   m.measured_at, m.superseded_by_id, carried_from)
+                   m.measured_at, m.superseded_by_id, carried_from, m.confirmed_by_id, confirmed_by, m.confirmed_at)
+
+    @property
+    def needs_confirmation(self) -> bool:
+        """A failed reading that is neither confirmed nor (being current) re-measured: signing must wait."""
+        return not self.passed and self.confirmed_at is None
 
 
 @dataclass(frozen=True)
@@ -169,6 +185,7 @@ class RecordForm:
     result: InspectionResult
     slots: tuple[Slot, ...]
     measurements: tuple[MeasurementView, ...]  # every reading, re-measured ones too, oldest first
+    sample_size: int  # readings of each measured characteristic, as fixed when the record was opened
     signatures: tuple[Signature, ...]
     corrects: uuid.UUID | None  # the signed version this one corrects
     corrected_by: uuid.UUID | None  # the version that corrects this one
@@ -177,6 +194,9 @@ class RecordForm:
     @property
     def editable(self) -> bool:
         return self.signed_at is None
+
+    def readings_of(self, characteristic: CharacteristicView) -> int:
+        return readings_per_record(characteristic.kind, self.sample_size)
 
     @property
     def missing(self) -> tuple[Slot, ...]:
@@ -187,8 +207,38 @@ class RecordForm:
         return tuple(slot for slot in self.slots if slot.current is not None and not slot.current.passed)
 
     @property
+    def unconfirmed(self) -> tuple[Slot, ...]:
+        """Failed readings still waiting for the inspector to confirm them or re-measure."""
+        return tuple(slot for slot in self.failed if slot.current is not None and slot.current.needs_confirmation)
+
+    @property
     def title(self) -> str:
         return f"{self.item_code}, {self.plan.title}"
+
+
+@dataclass(frozen=True)
+class RecordSummary:
+    """One inspection record of an item, for the list of its records: which plan revision, which version in
+    its chain of corrections (1: as first signed), who, when, the result, and who corrected or reviewed it."""
+
+    id: uuid.UUID
+    item_code: str
+    plan_id: uuid.UUID
+    plan_type: PlanType
+    operation_seq: int | None
+    plan_revision: int
+    version: int
+    inspector: str
+    inspected_at: datetime  # its last change while open; for a signed one, when it was last written
+    signed_at: datetime | None
+    result: InspectionResult
+    corrects: uuid.UUID | None
+    corrected_by: uuid.UUID | None
+    reviewed_by: str | None
+
+    @property
+    def signed(self) -> bool:
+        return self.signed_at is not None
 
 
 @dataclass(frozen=True)
@@ -222,6 +272,12 @@ Entry = TypedValue | GaugeReading | AttributeResult
 class Saved:
     measurement: MeasurementView
     evaluation: Evaluation
+    version: RecordVersion  # the form's version from now on
+
+
+@dataclass(frozen=True)
+class Confirmed:
+    measurement: MeasurementView  # with who confirmed it and when
     version: RecordVersion  # the form's version from now on
 
 
