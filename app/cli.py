@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable
 from typing import TextIO
 
-from app import __version__, cli_devices, cli_labels, cli_spc, cli_trace
+from app import __version__, cli_devices, cli_labels, cli_ncr, cli_spc, cli_trace
 from app.cli_common import close_databases, login, open_database, open_engine, read_secret
 from app.cli_text import print_history, print_item_list
 from app.config import Settings
@@ -60,6 +60,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     cli_devices.add_commands(commands)
     cli_spc.add_commands(commands)
     cli_labels.add_commands(commands)
+    cli_ncr.add_commands(commands)
     return parser.parse_args(argv)
 
 
@@ -67,6 +68,7 @@ def execute(args: argparse.Namespace, out: TextIO = sys.stdout, err: TextIO = sy
     handlers: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {
         "db": _db, "user": _user, "demo": _demo, "item": _item, "trace": cli_trace.run, "import": cli_trace.run,
         "devices": cli_devices.run, "simulate": cli_devices.run, "spc": cli_spc.run, "label": cli_labels.run,
+        "ncr": cli_ncr.run,
     }
     try:
         return handlers[args.command](args, out)
