@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 import app
+from app.models import Role
 from app.trace import Direction
 from app.ui.workspaces import PageContext, Workspace, workspaces
 
@@ -73,7 +74,10 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_status_bar(database, station)
         if self.workspaces:
-            self.navigation.setCurrentRow(0)
+            # Operators live at the station all shift; everyone else starts by looking things up.
+            keys = [w.key for w in self.workspaces]
+            first = "station" if context.actor.role is Role.OPERATOR and "station" in keys else keys[0]
+            self.navigation.setCurrentRow(keys.index(first))
 
     def _navigation_panel(self) -> QWidget:
         panel = QWidget(objectName="navigationPanel")

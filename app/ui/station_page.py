@@ -5,9 +5,9 @@ service call runs on the background helper; scans that arrive meanwhile wait the
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -38,6 +38,7 @@ from app.ui.station_draft_model import (
     item_label,
 )
 from app.ui.station_recent_model import RecentStep, RecentStepsModel
+from app.ui.station_sensors import StationSensors
 from app.ui.station_work import Identified, StationInfo
 from app.ui.tasks import describe_error
 from app.ui.widgets.data_table import DataTable
@@ -84,6 +85,11 @@ class StationPage(QWidget):
         # The step just recorded and the draft it was recorded from: shown until the next part is scanned.
         self._last: tuple[RecordedStep, StepDraft] | None = None
         self._build()
+        # The station's live sensors start when the page is first in front (`activated`), follow the
+        # station's name, and stop when the window closes.
+        self.sensors = StationSensors(context, self.set_sensor_value, self)
+        self.sensors.state_changed.connect(self.parameter_form.set_sensor_state)
+        self._watched_window: QWidget | None = None
         self.queue.busy_changed.connect(self._busy)
         self.show_waiting()
         self._refresh()
@@ -204,7 +210,21 @@ class StationPage(QWidget):
             self.show_waiting()
             self._refresh()
             self._load_station()
+        self.sensors.follow(self.station.name)
+        self._watch_window()
         self._focus_mode()
+
+    def _watch_window(self) -> None:
+        top = self.window()
+        if top is not self and top is not self._watched_window:
+            self._watched_window = top
+            top.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """The window closing (log out, quit) ends the sensor links: their threads must not outlive it."""
+        if watched is self._watched_window and event.type() == QEvent.Type.Close:
+            self.sensors.close()
+        return super().eventFilter(watched, event)
 
     def accept_scan(self, text: str) -> None:
         """A scan from a serial device or the keyboard wedge, for the mode in front (steps, goods in, ship).
@@ -369,7 +389,9 @@ class StationPage(QWidget):
         request = self.draft.request(self.station.name)
         equipment = self.draft.equipment.code if self.draft.equipment and request.start else None
         readings = request.completion.parameters
+        max_age = timedelta(seconds=self.context.settings.get("sensors.max_age_s"))
         self._run("Recording …", station_work.record, self.context.factory, self.context.actor, request,
+                  max_age=max_age,
                   on_done=lambda step: self._recorded(step, equipment, readings),
                   on_failed=lambda error: self._refuse("Not recorded — nothing was written", error))
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -118,10 +118,11 @@ def customer_order(factory: FactoryT, number: str) -> OrderInfo:
         return OrderInfo(order.number, session.get_one(Customer, order.customer_id).name)
 
 
-def record(factory: FactoryT, actor: Actor, request: StepRequest) -> RecordedStep:
+def record(factory: FactoryT, actor: Actor, request: StepRequest, *, max_age: timedelta) -> RecordedStep:
+    """`max_age`: the station's `sensors.max_age_s` — a sensor value older than that is refused as stale."""
     if request.start is None:
-        return complete_step(factory, actor, request.open_steps, request.completion)
-    return record_step(factory, actor, request.start, request.completion)
+        return complete_step(factory, actor, request.open_steps, request.completion, max_age=max_age)
+    return record_step(factory, actor, request.start, request.completion, max_age=max_age)
 
 
 def now() -> datetime:

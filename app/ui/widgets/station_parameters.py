@@ -27,6 +27,10 @@ class ParameterForm(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.caption = QLabel("PARAMETERS", objectName="stationCaption")
+        # The station's sensor links, summed up: red with the link's own sentence when they are down.
+        self.sensor_state = QLabel(self, objectName="parameterSource")
+        self.sensor_state.setWordWrap(True)
+        self.sensor_state.hide()
         self.fields: dict[str, QLineEdit] = {}
         self.sources: dict[str, QLabel] = {}
         self._specs: list[ParameterSpec] = []
@@ -39,7 +43,19 @@ class ParameterForm(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
         layout.addWidget(self.caption)
+        layout.addWidget(self.sensor_state)
         layout.addLayout(self.grid)
+
+    def set_sensor_state(self, state: str, text: str) -> None:
+        """`state`: a DeviceState value, "loading" or "none" (no sources: nothing is shown)."""
+        self.sensor_state.setText(text)
+        self.sensor_state.setToolTip(text)
+        self.sensor_state.setVisible(bool(text) and state != "none")
+        look = {"connected": "sensor", "error": "bad", "disconnected": "bad"}.get(state, "ok")
+        if self.sensor_state.property("state") != look:
+            self.sensor_state.setProperty("state", look)
+            self.sensor_state.style().unpolish(self.sensor_state)
+            self.sensor_state.style().polish(self.sensor_state)
 
     def show_entries(self, entries: Sequence[ParameterEntry]) -> None:
         """One row per parameter, in the operation's order; the same parameters as shown keep their fields
