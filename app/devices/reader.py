@@ -18,6 +18,7 @@ from app.devices.events import DeviceEvent, DeviceFault, DeviceState, Reading, S
 from app.devices.pipeline import Pipeline
 from app.devices.ports import resolve
 from app.devices.profiles import Profile
+from app.devices.worker import ThreadWorker
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +39,7 @@ class Backoff:
             delay = min(delay * 2, self.cap)
 
 
-class DeviceReader:
+class DeviceReader(ThreadWorker):
     """Reads one device in a thread of its own, with blocking reads and a short timeout.
 
     Events go to `sink` on the reader thread, in the order they happen, as `DeviceEvent`s. The sink must
@@ -55,6 +56,7 @@ class DeviceReader:
         if not profile.port.is_set:
             raise DeviceError(f"Device {device!r} (profile {profile.name}) has no port: give its path, or "
                               "its USB vid/pid/serial number.")
+        super().__init__(f"device-{device}")
         self.device = device
         self.profile = profile
         self.backoff = backoff
@@ -62,23 +64,12 @@ class DeviceReader:
         self._read_timeout = read_timeout
         self._pipeline = Pipeline(device, profile)
         self._state = StateChange(DeviceState.DISCONNECTED)
-        self._stopping = threading.Event()
         self._requested = threading.Event()
         self._delays = backoff.delays()
-        self._thread = threading.Thread(target=self._run, name=f"device-{device}", daemon=True)
 
     @property
     def state(self) -> DeviceState:
         return self._state.state
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self, timeout: float = 5.0) -> None:
-        """Close the port and end the thread; waits at most one read timeout plus `timeout`."""
-        self._stopping.set()
-        if self._thread.is_alive():
-            self._thread.join(timeout)
 
     def request(self) -> None:
         """Send the profile's request (a gauge's `?`) once, from the reader thread that owns the port."""

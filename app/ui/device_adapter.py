@@ -7,36 +7,18 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Mapping
 
-from PySide6.QtCore import QObject, Qt, Signal, SignalInstance, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 
 from app.devices.events import DeviceEvent, DeviceState
 from app.devices.profiles import Profile
 from app.devices.reader import Backoff, DeviceReader
+from app.ui.thread_relay import ThreadRelay
 
 # By DeviceEvent.kind: the signal that carries it, besides event_received.
 _SIGNAL_FOR_KIND = {"scan": "scan_received", "tag": "tag_received", "measurement": "measurement_received",
                     "rejected": "device_rejected", "device_error": "device_failed"}
 DEFAULT_BACKOFF = Backoff()
 _STOPPED = object()  # what the joining thread sends once the reader thread has ended
-
-
-class _Relay:
-    """The threads' way into an adapter: they post while it exists, never into a deleted QObject (an
-    adapter may go with its window while a reader is still letting go of its port)."""
-
-    def __init__(self, signal: SignalInstance) -> None:
-        self._lock = threading.Lock()
-        self._signal = signal
-        self._open = True
-
-    def post(self, payload: object) -> None:
-        with self._lock:
-            if self._open:
-                self._signal.emit(payload)
-
-    def close(self, *_: object) -> None:
-        with self._lock:
-            self._open = False
 
 
 class DeviceAdapter(QObject):
@@ -77,9 +59,7 @@ class DeviceAdapter(QObject):
         self._reader: DeviceReader | None = None
         self._joiner: threading.Thread | None = None
         self._restart = False
-        self._delivered.connect(self._dispatch, Qt.ConnectionType.QueuedConnection)
-        self._relay = _Relay(self._delivered)
-        self.destroyed.connect(self._relay.close)
+        self._relay = ThreadRelay(self, self._delivered, self._dispatch)
 
     @property
     def running(self) -> bool:

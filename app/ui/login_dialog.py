@@ -3,24 +3,19 @@ background (argon2 takes a moment), and a wrong password is said in red without 
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QLabel,
-    QLineEdit,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.services.permissions import Actor
 from app.services.users import authenticate
-from app.ui.tasks import TaskRunner, describe_error
+from app.ui.password_dialog import PasswordCheckDialog
+from app.ui.tasks import TaskRunner
 
 
-class LoginDialog(QDialog):
+class LoginDialog(PasswordCheckDialog):
     """Signals:
         logged_in(object): the `Actor` of the user who logged in; the dialog then closes as accepted.
         login_failed(str): the sentence shown for a failed attempt.
@@ -31,11 +26,11 @@ class LoginDialog(QDialog):
 
     def __init__(self, factory: sessionmaker[Session], runner: TaskRunner, *, database: str = "",
                  demo_hint: str = "", username: str = "", parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(runner, accept="Log in", reject="Quit", placeholder="password", parent=parent)
         self.setObjectName("loginDialog")
         self.setWindowTitle("Threadline — Log in")
+        self.login_button, self.quit_button = self._accept_button, self._reject_button
         self.factory = factory
-        self.runner = runner
         self.actor: Actor | None = None
 
         title = QLabel("Log in to Threadline", objectName="dialogTitle")
@@ -44,13 +39,7 @@ class LoginDialog(QDialog):
         self.username = QLineEdit(username, objectName="bigField")
         self.username.setPlaceholderText("user name")
         self.username.setAccessibleName("User name")
-        self.password = QLineEdit(objectName="bigField")
-        self.password.setPlaceholderText("password")
-        self.password.setAccessibleName("Password")
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.error = QLabel(objectName="errorLabel")
-        self.error.setWordWrap(True)
-        self.error.hide()
+        self.username.returnPressed.connect(self._username_entered)
         self.hint = QLabel(demo_hint, objectName="hintLabel")
         self.hint.setWordWrap(True)
         self.hint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -64,19 +53,6 @@ class LoginDialog(QDialog):
             form.addWidget(label)
             form.addWidget(field)
             form.addSpacing(10)
-
-        self.buttons = QDialogButtonBox()
-        self.login_button = QPushButton("Log in", objectName="primaryButton")
-        self.buttons.addButton(self.login_button, QDialogButtonBox.ButtonRole.AcceptRole)
-        self.quit_button = self.buttons.addButton("Quit", QDialogButtonBox.ButtonRole.RejectRole)
-        # Enter is handled by the fields themselves, not by a default button that moves with the focus.
-        for button in (self.login_button, self.quit_button):
-            button.setAutoDefault(False)
-            button.setDefault(False)
-        self.buttons.accepted.connect(self.submit)
-        self.buttons.rejected.connect(self.reject)
-        self.username.returnPressed.connect(self._username_entered)
-        self.password.returnPressed.connect(self.submit)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(32, 28, 32, 24)
@@ -101,7 +77,7 @@ class LoginDialog(QDialog):
             self.submit()
 
     def submit(self) -> None:
-        if self.username.isReadOnly():
+        if self.busy:
             return  # already checking
         if not self.username.text().strip():
             self._show_error("Type your user name first.")
@@ -111,31 +87,15 @@ class LoginDialog(QDialog):
             self._show_error("Type your password, then press Enter.")
             self.password.setFocus()
             return
-        self._set_busy(True)
-        self.runner.run(authenticate, self.factory, self.username.text(), self.password.text(),
-                        name="authenticate", owner=self, on_done=self._succeeded, on_failed=self._failed)
+        self._check(authenticate, self.factory, self.username.text(), self.password.text(), name="authenticate")
 
-    def _succeeded(self, actor: Actor) -> None:
-        self._set_busy(False)
-        self.actor = actor
-        self.logged_in.emit(actor)
-        self.accept()
+    def _passed(self, answer: Any) -> None:
+        self.actor = answer
+        self.logged_in.emit(answer)
 
-    def _failed(self, error: BaseException) -> None:
-        self._set_busy(False)
-        self.password.clear()
-        self.password.setFocus()
-        self._show_error(describe_error(error))
-
-    def _show_error(self, text: str) -> None:
-        self.error.setText(text)
-        self.error.show()
-        self.adjustSize()
+    def _refused(self, text: str) -> None:
         self.login_failed.emit(text)
 
     def _set_busy(self, busy: bool) -> None:
-        # Read-only rather than disabled: the focus stays in the field instead of jumping to Quit.
+        super()._set_busy(busy)
         self.username.setReadOnly(busy)
-        self.password.setReadOnly(busy)
-        self.login_button.setEnabled(not busy)
-        self.login_button.setText("Checking …" if busy else "Log in")

@@ -9,15 +9,15 @@ from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QFont
 
 from app.models import CharacteristicKind, Classification
 from app.services.inspection import CharacteristicDefinition, DefectCode
+from app.ui.editable_rows_model import EditableRowsModel, Index
 from app.ui.palette import TEXT_BAD, TEXT_MUTED
 from app.ui.record_table_model import LEFT, RIGHT
 
-Index = QModelIndex | QPersistentModelIndex
 NAME, KIND, CLASS, NOMINAL, TOLERANCE, LOWER, UPPER, UNIT, DECIMALS, GAUGE, CODES = range(11)
 HEADERS = ("Characteristic", "Kind", "Class", "Nominal", "± Tol.", "Lower", "Upper", "Unit", "Dec.",
            "Gauge type", "Codes")
@@ -104,16 +104,16 @@ def _float(text: str) -> float | None:
     return None if value is None else float(value)
 
 
-class CharacteristicTableModel(QAbstractTableModel):
+class CharacteristicTableModel(EditableRowsModel[Draft]):
     """Signals:
         problem_found(str): a cell refused what was typed; the sentence says why and what to type.
     """
 
     problem_found = Signal(str)
+    headers = HEADERS
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._rows: list[Draft] = []
         self._bold = QFont()
         self._bold.setBold(True)
 
@@ -121,9 +121,7 @@ class CharacteristicTableModel(QAbstractTableModel):
 
     def set_definitions(self, definitions: tuple[CharacteristicDefinition, ...] | list[CharacteristicDefinition]
                         ) -> None:
-        self.beginResetModel()
-        self._rows = [Draft.of(c) for c in definitions]
-        self.endResetModel()
+        self._reset(Draft.of(c) for c in definitions)
 
     def definitions(self) -> tuple[CharacteristicDefinition, ...]:
         return tuple(row.definition() for row in self._rows)
@@ -138,19 +136,9 @@ class CharacteristicTableModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(row, CODES), self.index(row, CODES))
 
     def add(self, kind: CharacteristicKind, at: int | None = None) -> int:
-        row = len(self._rows) if at is None else max(0, min(at, len(self._rows)))
         draft = Draft(kind=kind) if kind is CharacteristicKind.VARIABLE else Draft(
             kind=kind, unit="", decimals=0, classification=Classification.MINOR)
-        self.beginInsertRows(QModelIndex(), row, row)
-        self._rows.insert(row, draft)
-        self.endInsertRows()
-        return row
-
-    def remove(self, row: int) -> None:
-        if 0 <= row < len(self._rows):
-            self.beginRemoveRows(QModelIndex(), row, row)
-            del self._rows[row]
-            self.endRemoveRows()
+        return self.insert_row(draft, at)
 
     def move(self, row: int, step: int) -> int:
         """Move a row up (-1) or down (+1); returns where it is now."""
@@ -165,22 +153,13 @@ class CharacteristicTableModel(QAbstractTableModel):
 
     # -- Qt ------------------------------------------------------------------------------------------------
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's own default
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
-
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(HEADERS):
-            if role == Qt.ItemDataRole.DisplayRole:
-                return HEADERS[section]
-            if role == Qt.ItemDataRole.ToolTipRole:
-                return TOOLTIPS.get(section)
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
+            return TOOLTIPS.get(section)
         if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
             return str(section + 1)
-        return None
+        return super().headerData(section, orientation, role)
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
@@ -193,7 +172,7 @@ class CharacteristicTableModel(QAbstractTableModel):
         return flags
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (0 <= index.row() < len(self._rows)):
+        if not self.has_row(index):
             return None
         draft, column = self._rows[index.row()], index.column()
         if role == Qt.ItemDataRole.DisplayRole:

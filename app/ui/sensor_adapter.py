@@ -6,34 +6,17 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable
 
-from PySide6.QtCore import QObject, Qt, Signal, SignalInstance, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 
 from app.config import Settings
 from app.devices.events import DeviceState
 from app.devices.reader import Backoff
 from app.devices.sensors import SensorConfig, SensorHub, SensorValue, connection_of
 from app.devices.sensors.values import ConnectionChanged, PayloadRejected, SensorEvent, ValueReceived
+from app.ui.thread_relay import ThreadRelay
 
 DEFAULT_BACKOFF = Backoff(initial=0.5, cap=10.0)
 _STOPPED = object()  # what the joining thread sends once the hub's clients have ended
-
-
-class _Relay:
-    """The threads' way into the adapter: they post while it exists, never into a deleted QObject."""
-
-    def __init__(self, signal: SignalInstance) -> None:
-        self._lock = threading.Lock()
-        self._signal = signal
-        self._open = True
-
-    def post(self, payload: object) -> None:
-        with self._lock:
-            if self._open:
-                self._signal.emit(payload)
-
-    def close(self, *_: object) -> None:
-        with self._lock:
-            self._open = False
 
 
 class SensorAdapter(QObject):
@@ -74,9 +57,7 @@ class SensorAdapter(QObject):
         self._start_when_stopped = False
         self._values: dict[str, SensorValue] = {}
         self._states: dict[str, tuple[str, str]] = {}
-        self._delivered.connect(self._dispatch, Qt.ConnectionType.QueuedConnection)
-        self._relay = _Relay(self._delivered)
-        self.destroyed.connect(self._relay.close)
+        self._relay = ThreadRelay(self, self._delivered, self._dispatch)
 
     @classmethod
     def from_settings(cls, settings: Settings, parent: QObject | None = None) -> SensorAdapter:

@@ -8,20 +8,11 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (
-    QButtonGroup,
-    QDialog,
-    QDialogButtonBox,
-    QLabel,
-    QLineEdit,
-    QPushButton,
-    QRadioButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QButtonGroup, QLabel, QRadioButton, QVBoxLayout, QWidget
 
 from app.services.inspection import Meaning
-from app.ui.tasks import TaskRunner, describe_error
+from app.ui.password_dialog import PasswordCheckDialog
+from app.ui.tasks import TaskRunner
 
 MEANINGS = {
     Meaning.INSPECTED: ("Inspected", "I inspected this item; the values in this record are what I measured."),
@@ -29,7 +20,7 @@ MEANINGS = {
 }
 
 
-class SignDialog(QDialog):
+class SignDialog(PasswordCheckDialog):
     """Signals:
         signed(object): what `sign` returned; the dialog then closes as accepted.
         sign_failed(str): the sentence shown after a failed attempt.
@@ -42,11 +33,11 @@ class SignDialog(QDialog):
                  allowed: dict[Meaning, str], parent: QWidget | None = None) -> None:
         """`sign(password, meaning)` runs on the worker; `allowed` maps each meaning to '' when it may be
         chosen, or to the sentence that says why not."""
-        super().__init__(parent)
+        super().__init__(runner, accept="Sign", reject="Cancel", placeholder="your password", parent=parent)
         self.setObjectName("signDialog")
         self.setWindowTitle("Threadline — Sign inspection record")
-        self.runner = runner
         self._sign = sign
+        self.sign_button, self.cancel_button = self._accept_button, self._reject_button
 
         title = QLabel("Sign the inspection record", objectName="dialogTitle")
         what = QLabel(record, objectName="fieldCaption", wordWrap=True)
@@ -71,25 +62,8 @@ class SignDialog(QDialog):
         if first is not None:
             first.setChecked(True)
 
-        self.password = QLineEdit(objectName="bigField")
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password.setPlaceholderText("your password")
-        self.password.setAccessibleName("Password")
-        self.password.returnPressed.connect(self.submit)
         password_caption = QLabel("Password", objectName="fieldCaption")
         password_caption.setBuddy(self.password)
-        self.error = QLabel(objectName="errorLabel", wordWrap=True)
-        self.error.hide()
-
-        self.buttons = QDialogButtonBox()
-        self.sign_button = QPushButton("Sign", objectName="primaryButton")
-        self.buttons.addButton(self.sign_button, QDialogButtonBox.ButtonRole.AcceptRole)
-        self.cancel_button = self.buttons.addButton("Cancel", QDialogButtonBox.ButtonRole.RejectRole)
-        for button in (self.sign_button, self.cancel_button):
-            button.setAutoDefault(False)
-            button.setDefault(False)
-        self.buttons.accepted.connect(self.submit)
-        self.buttons.rejected.connect(self.reject)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(32, 28, 32, 24)
@@ -115,7 +89,7 @@ class SignDialog(QDialog):
         return Meaning(checked.property("meaning")) if checked is not None else None
 
     def submit(self) -> None:
-        if self.password.isReadOnly():
+        if self.busy:
             return  # already checking
         meaning = self.meaning
         if meaning is None:
@@ -125,30 +99,10 @@ class SignDialog(QDialog):
             self._show_error("Type your password to sign, then press Enter.")
             self.password.setFocus()
             return
-        self._set_busy(True)
-        self.runner.run(self._sign, self.password.text(), meaning, name="sign_record", owner=self,
-                        on_done=self._succeeded, on_failed=self._failed)
+        self._check(self._sign, self.password.text(), meaning, name="sign_record")
 
-    def _succeeded(self, answer: Any) -> None:
-        self._set_busy(False)
+    def _passed(self, answer: Any) -> None:
         self.signed.emit(answer)
-        self.accept()
 
-    def _failed(self, error: BaseException) -> None:
-        self._set_busy(False)
-        self.password.clear()
-        self.password.setFocus()
-        self._show_error(describe_error(error))
-
-    def _show_error(self, text: str) -> None:
-        self.error.setText(text)
-        self.error.show()
-        # adjustSize() would size a window by its narrow size hint and squeeze the wrapped lines; keep the
-        # width and grow to the height the wrapped text needs at that width.
-        self.resize(self.width(), max(self.height(), self.layout().totalHeightForWidth(self.width())))
+    def _refused(self, text: str) -> None:
         self.sign_failed.emit(text)
-
-    def _set_busy(self, busy: bool) -> None:
-        self.password.setReadOnly(busy)
-        self.sign_button.setEnabled(not busy)
-        self.sign_button.setText("Checking …" if busy else "Sign")

@@ -1,9 +1,11 @@
-"""Fixtures for device tests: readers and simulators that are always stopped, and waits with timeouts."""
+"""Fixtures for device tests: readers and simulators that are always stopped, and waits with timeouts (the
+sensor tests wait on their own events with the same EventQueue)."""
 
 from __future__ import annotations
 
 import queue
 from collections.abc import Callable, Iterator
+from typing import Generic, TypeVar
 
 import pytest
 
@@ -14,19 +16,20 @@ from app.devices.simulators import Simulator
 
 READINGS = {"scan", "tag", "measurement", "rejected", "device_error"}
 FAST = Backoff(initial=0.01, cap=0.05)  # reconnect quickly: tests wait on events, never on the clock
+E = TypeVar("E")
 
 
-class Events:
-    """The queue a reader delivers to, with waits that fail after a timeout instead of hanging."""
+class EventQueue(Generic[E]):
+    """The queue a reader or sensor hub delivers to, with waits that fail after a timeout instead of hanging."""
 
     def __init__(self) -> None:
-        self.queue: queue.Queue[DeviceEvent] = queue.Queue()
-        self.seen: list[DeviceEvent] = []
+        self.queue: queue.Queue[E] = queue.Queue()
+        self.seen: list[E] = []
 
-    def put(self, event: DeviceEvent) -> None:
+    def put(self, event: E) -> None:
         self.queue.put(event)
 
-    def next(self, accept: Callable[[DeviceEvent], bool], timeout: float = 5.0) -> DeviceEvent:
+    def next(self, accept: Callable[[E], bool], timeout: float = 5.0) -> E:
         while True:
             try:
                 event = self.queue.get(timeout=timeout)
@@ -35,6 +38,10 @@ class Events:
             self.seen.append(event)
             if accept(event):
                 return event
+
+
+class Events(EventQueue[DeviceEvent]):
+    """What a device reader delivered."""
 
     def state(self, state: DeviceState) -> DeviceEvent:
         return self.next(lambda e: e.kind == "state" and e.reading.state == state)

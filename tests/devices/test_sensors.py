@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import math
 import os
-import queue
 import socket
 import struct
 import subprocess
@@ -39,31 +38,15 @@ from app.devices.sensors.mqtt import parse_broker_url
 from app.devices.sensors.payload import decode_registers, encode_registers, parse_payload
 from app.devices.simulators.modbus_server import ModbusSensorServer
 from app.devices.simulators.mqtt_publisher import MqttPublisher, Signal, parse_signal
+from tests.devices.conftest import EventQueue
 from tests.devices.tcp_proxy import TcpProxy
 
 BROKER = "mqtt://127.0.0.1:1883"
 FAST = Backoff(initial=0.05, cap=0.2)
 
 
-class Events:
-    """What a hub delivered, with waits that fail after a timeout instead of hanging."""
-
-    def __init__(self) -> None:
-        self.queue: queue.Queue[SensorEvent] = queue.Queue()
-        self.seen: list[SensorEvent] = []
-
-    def put(self, event: SensorEvent) -> None:
-        self.queue.put(event)
-
-    def next(self, accept: Callable[[SensorEvent], bool], timeout: float = 5.0) -> SensorEvent:
-        while True:
-            try:
-                event = self.queue.get(timeout=timeout)
-            except queue.Empty:
-                raise AssertionError(f"no matching event within {timeout} s; seen: {self.seen}") from None
-            self.seen.append(event)
-            if accept(event):
-                return event
+class Events(EventQueue[SensorEvent]):
+    """What a hub delivered."""
 
     def value(self, ref: str) -> ValueReceived:
         found = self.next(lambda e: isinstance(e, ValueReceived) and e.value.source_ref == ref)

@@ -5,7 +5,6 @@ TCP and RTU share everything but how the client is made."""
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
@@ -25,6 +24,7 @@ from app.devices.sensors.values import (
     SensorValue,
     ValueReceived,
 )
+from app.devices.worker import ThreadWorker
 
 log = logging.getLogger(__name__)
 # pymodbus logs every failed connect at ERROR; the poller reports failures itself, once per streak.
@@ -38,7 +38,7 @@ _EXCEPTIONS = {1: "illegal function", 2: "illegal data address", 3: "illegal dat
                11: "gateway target did not respond"}
 
 
-class ModbusPoller:
+class ModbusPoller(ThreadWorker):
     """Polls the sources of one link (all with the same `connection`) in a thread of its own, reporting
     ValueReceived per good read, PayloadRejected per exception reply or undecodable registers, and
     ConnectionChanged as the link comes and goes."""
@@ -48,28 +48,19 @@ class ModbusPoller:
         links = {s.connection for s in sources}
         if len(links) != 1 or sources[0].kind not in (MODBUS_TCP, MODBUS_RTU):
             raise DeviceError("A Modbus poller reads the sources of one Modbus link.")
+        super().__init__(f"sensor-{sources[0].connection}")
         self.sources = tuple(sources)
         self.connection = sources[0].connection
         self.interval = interval
         self.backoff = backoff
         self._timeout = timeout
+        self._stop_slack = timeout  # a request under way ends by its timeout
         self._sink = sink
         self._state = ConnectionChanged(self.connection, DeviceState.DISCONNECTED)
-        self._stopping = threading.Event()
-        self._thread = threading.Thread(target=self._run, name=f"sensor-{self.connection}", daemon=True)
 
     @property
     def state(self) -> DeviceState:
         return self._state.state
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self, timeout: float = 5.0) -> None:
-        """End the thread; waits at most one request timeout plus `timeout`."""
-        self._stopping.set()
-        if self._thread.is_alive():
-            self._thread.join(self._timeout + timeout)
 
     def _run(self) -> None:
         delays, reported = self.backoff.delays(), False

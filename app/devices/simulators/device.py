@@ -5,7 +5,6 @@ from __future__ import annotations
 import itertools
 import logging
 import random
-import threading
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -16,6 +15,7 @@ from app.devices.profiles import Profile
 from app.devices.rfid import RU5102_INVENTORY
 from app.devices.simulators.frames import encode, random_spec
 from app.devices.simulators.pty_port import PtyPair
+from app.devices.worker import ThreadWorker
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +29,7 @@ def read_script(path: Path) -> list[str]:
     return [line for line in lines if line.strip() and not line.lstrip().startswith("#")]
 
 
-class Simulator:
+class Simulator(ThreadWorker):
     """Open a pty and behave like a device of `profile` on it; `path` is the port to configure.
 
     Devices that send by themselves (no request in the profile) send the next spec every `interval`
@@ -41,6 +41,7 @@ class Simulator:
 
     def __init__(self, profile: Profile, specs: Iterable[str] | None = None, *, interval: float = 1.0,
                  seed: int | None = None) -> None:
+        super().__init__(f"simulator-{profile.name}")
         self.profile = profile
         self.interval = interval
         self.polled = profile.request is not None
@@ -50,20 +51,16 @@ class Simulator:
         self._last: str | None = None
         self._pty = PtyPair()
         self.path = self._pty.path
-        self._stopping = threading.Event()
-        self._thread = threading.Thread(target=self._run, name=f"simulator-{profile.name}", daemon=True)
 
     def start(self) -> Self:
         if self.profile.decoder == "sylvac":
             self.send(_IDENTITY["sylvac"])
-        self._thread.start()
+        super().start()
         return self
 
-    def stop(self) -> None:
+    def stop(self, timeout: float = 5.0) -> None:
         """End the thread and close the pty: for the app that is an unplug."""
-        self._stopping.set()
-        if self._thread.is_alive():
-            self._thread.join(5.0)
+        super().stop(timeout)
         self._pty.close()
 
     unplug = stop

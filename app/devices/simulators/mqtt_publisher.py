@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import random
-import threading
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ from paho.mqtt.enums import CallbackAPIVersion
 
 from app.devices.errors import DeviceError
 from app.devices.sensors.mqtt import close_leftover, parse_broker_url
+from app.devices.worker import ThreadWorker
 
 
 @dataclass(frozen=True)
@@ -49,13 +49,14 @@ def parse_signal(spec: str) -> Signal:
     return Signal(topic.strip(), nominal, spread, unit)
 
 
-class MqttPublisher:
+class MqttPublisher(ThreadWorker):
     """Connects to `broker_url` and, once started, publishes every signal every `interval` seconds as JSON
     `{"value", "unit", "ts"}` (or as a bare number with `bare=True`). `publish` and `publish_raw` send one
     message now and wait until the broker has it, so a test can wait for its effect."""
 
     def __init__(self, broker_url: str, signals: Iterable[Signal] = (), *, interval: float = 1.0,
                  bare: bool = False, seed: int | None = None) -> None:
+        super().__init__("mqtt-simulator")
         self.broker = parse_broker_url(broker_url)
         self.signals = tuple(signals)
         self.interval = interval
@@ -65,8 +66,6 @@ class MqttPublisher:
         self._client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=f"tl-sim-{uuid.uuid4().hex[:8]}")
         if self.broker.username:
             self._client.username_pw_set(self.broker.username, self.broker.password)
-        self._stopping = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="mqtt-simulator", daemon=True)
 
     def start(self) -> Self:
         try:
@@ -76,13 +75,11 @@ class MqttPublisher:
                               "it, or give another with --broker.") from None
         self._client.loop_start()
         if self.signals:
-            self._thread.start()
+            super().start()
         return self
 
-    def stop(self) -> None:
-        self._stopping.set()
-        if self._thread.is_alive():
-            self._thread.join(5.0)
+    def stop(self, timeout: float = 5.0) -> None:
+        super().stop(timeout)
         self._client.disconnect()
         self._client.loop_stop()
         close_leftover(self._client)

@@ -6,36 +6,32 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QPushButton,
     QSpinBox,
     QStackedWidget,
-    QTableView,
-    QVBoxLayout,
     QWidget,
 )
 
 from app.services.errors import ValidationError
 from app.services.inspection import LotSizeRange, Sampling, SamplingRule
 from app.services.inspection.sampling import MAX_EVERY
+from app.ui.editable_rows_model import EditableRowsModel, Index
 from app.ui.record_table_model import RIGHT
+from app.ui.widgets.row_table import RowTablePanel
 
-Index = QModelIndex | QPersistentModelIndex
 LOW, HIGH, SAMPLE = 0, 1, 2
-HEADERS = ("Lot size from", "to", "Sample")
 RULES = {SamplingRule.EVERY_NTH: "Every n-th item", SamplingRule.FIRST_LAST: "First-off / last-off",
          SamplingRule.LOT_SIZE: "Each lot, by lot size"}
 Row = list[int | None]
 
 
-class LotSizeTableModel(QAbstractTableModel):
+class LotSizeTableModel(EditableRowsModel[Row]):
     """Rows of (from, to, sample) as whole numbers; an empty 'to' on the last row means 'and more'.
 
     Signals:
@@ -43,15 +39,10 @@ class LotSizeTableModel(QAbstractTableModel):
     """
 
     problem_found = Signal(str)
-
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._rows: list[Row] = []
+    headers = ("Lot size from", "to", "Sample")
 
     def set_ranges(self, ranges: tuple[LotSizeRange, ...]) -> None:
-        self.beginResetModel()
-        self._rows = [[r.low, r.high, r.sample] for r in ranges]
-        self.endResetModel()
+        self._reset([r.low, r.high, r.sample] for r in ranges)
 
     def ranges(self) -> tuple[LotSizeRange, ...]:
         """The table as the plan takes it, or a ValidationError naming the row that is not filled in."""
@@ -63,43 +54,18 @@ class LotSizeTableModel(QAbstractTableModel):
             ranges.append(LotSizeRange(low, high, sample))
         return tuple(ranges)
 
-    def add(self) -> int:
-        """A row after the last, starting where the last one ends."""
+    def blank_row(self) -> Row:
+        """A row to add after the last, starting where the last one ends."""
         previous = self._rows[-1] if self._rows else None
         low = 1 if previous is None else (previous[HIGH] + 1 if previous[HIGH] is not None else None)
-        row = len(self._rows)
-        self.beginInsertRows(QModelIndex(), row, row)
-        self._rows.append([low, None, None])
-        self.endInsertRows()
-        return row
+        return [low, None, None]
 
-    def remove(self, row: int) -> None:
-        if 0 <= row < len(self._rows):
-            self.beginRemoveRows(QModelIndex(), row, row)
-            del self._rows[row]
-            self.endRemoveRows()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's own default
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
-                and 0 <= section < len(HEADERS):
-            return HEADERS[section]
-        return None
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEditable
-                | Qt.ItemFlag.ItemNeverHasChildren)
+    def entry_column(self, row: int) -> int:
+        """Where a new row is typed: its end when the start follows from the row before."""
+        return HIGH if self._rows[row][LOW] is not None else LOW
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        if not self.has_row(index):
             return None
         value = self._rows[index.row()][index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
@@ -113,7 +79,7 @@ class LotSizeTableModel(QAbstractTableModel):
         return None
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
-        if role != Qt.ItemDataRole.EditRole or not index.isValid() or not 0 <= index.row() < len(self._rows):
+        if role != Qt.ItemDataRole.EditRole or not self.has_row(index):
             return False
         text = str(value or "").strip().replace(",", "").replace("\u202f", "").replace(" ", "")
         try:
@@ -175,6 +141,8 @@ class SamplingEditor(QWidget):
         self.lot_sizes = LotSizeTableModel(self)
         self.lot_sizes.problem_found.connect(self.problem_found)
         self.table_panel = self._table_panel()
+        self.table = self.table_panel.table
+        self.add_row_button, self.remove_row_button = self.table_panel.add_button, self.table_panel.remove_button
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(10)
@@ -191,38 +159,14 @@ class SamplingEditor(QWidget):
             signal.connect(self._changed)
         self.set_sampling(Sampling())
 
-    def _table_panel(self) -> QWidget:
+    def _table_panel(self) -> RowTablePanel:
         # Parented here until the page lays it out, so it never flashes up as a window of its own.
-        panel = QWidget(self, objectName="lotSizePanel")
+        panel = RowTablePanel(self.lot_sizes, "Sample by lot size", "+  Row", table_name="lotSizeTable", parent=self)
+        panel.setObjectName("lotSizePanel")
         panel.hide()
-        self.table = QTableView(objectName="lotSizeTable")
-        self.table.setModel(self.lot_sizes)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
-                                   | QAbstractItemView.EditTrigger.EditKeyPressed
-                                   | QAbstractItemView.EditTrigger.AnyKeyPressed
-                                   | QAbstractItemView.EditTrigger.SelectedClicked)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() * 2)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.table.setToolTip("Readings of each measured characteristic for a lot of that size; a lot smaller than "
-                              "its sample is inspected whole. Leave 'to' empty on the last row for 'and more'.")
-        self.add_row_button = QPushButton("+  Row", objectName="secondaryButton")
-        self.remove_row_button = QPushButton("Remove", objectName="secondaryButton")
-        for button in (self.add_row_button, self.remove_row_button):
-            button.setAutoDefault(False)
-        self.add_row_button.clicked.connect(self.add_row)
-        self.remove_row_button.clicked.connect(self.remove_row)
-        top = QHBoxLayout()
-        top.addWidget(QLabel("Sample by lot size", objectName="fieldCaption"), 1)
-        top.addWidget(self.add_row_button)
-        top.addWidget(self.remove_row_button)
-        layout = QVBoxLayout(panel)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(4)
-        layout.addLayout(top)
-        layout.addWidget(self.table, 1)
+        panel.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        panel.table.setToolTip("Readings of each measured characteristic for a lot of that size; a lot smaller "
+                               "than its sample is inspected whole. Leave 'to' empty on the last row for 'and more'.")
         return panel
 
     @property
@@ -248,21 +192,9 @@ class SamplingEditor(QWidget):
             return Sampling.first_last(first=self.first_off.isChecked(), last=self.last_off.isChecked())
         return Sampling.by_lot_size(*self.lot_sizes.ranges())
 
-    def add_row(self) -> None:
-        row = self.lot_sizes.add()
-        index = self.lot_sizes.index(row, HIGH if self.lot_sizes.index(row, LOW).data() else LOW)
-        self.table.setCurrentIndex(index)
-        self.table.setFocus()
-        self.table.edit(index)
-
-    def remove_row(self) -> None:
-        current = self.table.currentIndex()
-        if current.isValid():
-            self.lot_sizes.remove(current.row())
-
     def _rule_chosen(self) -> None:
         if self.current_rule is SamplingRule.LOT_SIZE and not self.lot_sizes.rowCount() and not self._loading:
-            self.lot_sizes.add()  # somewhere to start typing
+            self.lot_sizes.add_blank()  # somewhere to start typing
         self._show_rule()
         self._changed()
 
