@@ -27,6 +27,7 @@ from app.ui.plan_editor_model import (
     TOLERANCE,
     UNIT,
     UPPER,
+    CharacteristicTableModel,
 )
 from app.ui.plan_editor_page import PlanEditorPage
 from app.ui.workspaces import PageContext
@@ -362,3 +363,14 @@ def test_the_sampling_rule_is_chosen_and_a_lot_size_table_typed(qtbot, page, sho
     assert plan.sampling == Sampling.first_last(first=False) and plan.revision == 3
     stored = next(p for p in list_plans(shop.factory) if p.plan_type is PlanType.RECEIVING)
     assert stored.sampling == Sampling.first_last(first=False) and stored.sample_size == 1
+
+
+def test_characteristics_move_up_and_down_and_keep_their_content(qtbot, qtmodeltester):
+    model = CharacteristicTableModel()
+    for kind in (CharacteristicKind.VARIABLE, CharacteristicKind.ATTRIBUTE, CharacteristicKind.VARIABLE):
+        model.add(kind)
+    kinds = [model.draft(r).kind for r in range(3)]
+    assert model.move(0, +1) == 1 and [model.draft(r).kind for r in range(3)] == [kinds[1], kinds[0], kinds[2]]
+    assert model.move(1, -1) == 0 and [model.draft(r).kind for r in range(3)] == kinds
+    assert model.move(0, -1) == 0 and model.move(2, +1) == 2  # the ends stay where they are
+    qtmodeltester.check(model)
