@@ -47,12 +47,13 @@ from app.ui.widgets.station_banner import StationBanner, enlarge
 from app.ui.widgets.station_goods_in import GoodsInForm
 from app.ui.widgets.station_item import StationItemCard
 from app.ui.widgets.station_needs import NeedsPanel
+from app.ui.widgets.station_production import ProductionForm
 from app.ui.widgets.station_queue import ScanQueue
 from app.ui.widgets.station_shipping import ShippingForm
 from app.ui.widgets.station_state import StationStateLine
 from app.ui.workspaces import PageContext, Workspace, register
 
-MODES = ("Record steps", "Goods in", "Ship")
+MODES = ("Record steps", "Goods in", "Ship", "Make serials")
 BUSY_AFTER_MS = 150  # quick answers do not flash the busy bar
 COMPLETE_TEXT = "✔  Complete"
 WAITING_TITLE = "Scan the part to work on"
@@ -136,13 +137,14 @@ class StationPage(QWidget):
         self.recent_table.text_typed.connect(self.scan_field.take_typed_text)
         self.recent_table.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
 
-        # Goods in and shipping are modes of the same bench; their widgets run their own scans.
+        # Goods in, shipping and making serials are modes of the same bench, each running its own scans.
         self.goods_in = GoodsInForm(self.context, lambda: self.station.name)
         self.shipping = ShippingForm(self.context, lambda: self.station.name)
-        for form in (self.goods_in, self.shipping):
+        self.production = ProductionForm(self.context, lambda: self.station.name)
+        for form in (self.goods_in, self.shipping, self.production):
             form.queue.busy_changed.connect(self._busy)
         self.mode_bar = QTabBar(objectName="stationModes")
-        self.mode_bar.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Ctrl+1/2/3; the keyboard stays with the scan
+        self.mode_bar.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Ctrl+1…4; the keyboard stays with the scan
         for n, title in enumerate(MODES, start=1):
             self.mode_bar.addTab(title)
             self.mode_bar.setTabToolTip(n - 1, f"{title} (Ctrl+{n})")
@@ -184,7 +186,7 @@ class StationPage(QWidget):
         layout.addWidget(self.recent_caption)
         layout.addWidget(self.recent_table)
         self.mode_stack = QStackedWidget()
-        for widget in (self.steps_view, self.goods_in, self.shipping):
+        for widget in (self.steps_view, self.goods_in, self.shipping, self.production):
             self.mode_stack.addWidget(widget)
         page = QVBoxLayout(self)
         page.setContentsMargins(22, 12, 22, 12)
@@ -263,8 +265,8 @@ class StationPage(QWidget):
 
     def _focus_mode(self) -> None:
         mode = self.mode_stack.currentWidget()
-        if mode is self.goods_in:
-            self.goods_in.start()
+        if mode in (self.goods_in, self.production):
+            mode.start()
         elif mode is self.shipping:
             self.shipping.scan_field.ready_for_next_scan()
         else:

@@ -7,16 +7,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
+from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
+from app.labels import LabelRequest
 from app.services.station import Receipt, ReceivedLot, receive
 from app.ui.item_list_model import ItemListModel
 from app.ui.station_draft_model import command
 from app.ui.tasks import describe_error
 from app.ui.widgets.data_table import DataTable
 from app.ui.widgets.station_banner import StationBanner, enlarge
+from app.ui.widgets.station_production import ask_label_path, open_pdf, save_labels
 from app.ui.widgets.station_queue import ScanQueue
 from app.ui.workspaces import PageContext
 
@@ -41,7 +44,8 @@ class GoodsInForm(QWidget):
         self.setObjectName("goodsInForm")
         self.context, self.station = context, station
         self.queue = ScanQueue(context.runner, self._handle, self)
-        self.queue.busy_changed.connect(lambda busy: self.receive_button.setEnabled(not busy))
+        self.queue.busy_changed.connect(self._busy)
+        self.last_received: ReceivedLot | None = None  # what "Print labels…" prints
         self.fields: dict[str, QLineEdit] = {}
         form = QFormLayout()
         form.setHorizontalSpacing(18)
@@ -64,6 +68,16 @@ class GoodsInForm(QWidget):
         self.clear_button = QPushButton("Clear", self, objectName="clearButton")
         self.clear_button.setAutoDefault(False)
         self.clear_button.clicked.connect(self.clear)
+        self.labels_button = QPushButton("Print labels…", self, objectName="labelsButton")
+        self.labels_button.setToolTip("Save the labels of the lot just received (and its serials) as a PDF")
+        self.labels_button.setAutoDefault(False)
+        self.labels_button.setEnabled(False)
+        self.labels_button.clicked.connect(lambda: self.print_labels())
+        self.label_path: Path | None = None  # the last PDF saved
+        self.open_button = QPushButton("Open PDF", self, objectName="openLabelsButton")
+        self.open_button.setAutoDefault(False)
+        self.open_button.hide()  # until there is a PDF to open
+        self.open_button.clicked.connect(lambda: self.label_path and open_pdf(self.label_path))
         self.banner = StationBanner(self)
         self.banner.show_message("info", "Receive a delivery",
                                  "Type or scan each field; Enter goes to the next one. The lot goes into "
@@ -72,6 +86,8 @@ class GoodsInForm(QWidget):
         self.table = DataTable(self.received, stretch_column=4)
 
         buttons = QHBoxLayout()
+        buttons.addWidget(self.labels_button)
+        buttons.addWidget(self.open_button)
         buttons.addStretch(1)
         buttons.addWidget(self.clear_button)
         buttons.addWidget(self.receive_button)
@@ -172,6 +188,8 @@ class GoodsInForm(QWidget):
 
     def show_received(self, received: ReceivedLot) -> None:
         self.received.set_records([received.lot, *self.received.records()])
+        self.last_received = received
+        self.labels_button.setEnabled(True)
         serials = f" {len(received.serials)} serials numbered." if received.serials else ""
         self.banner.show_message("accepted", f"Received: lot {received.lot.code}", received.message + serials)
         # The next delivery of the same part from the same supplier needs only these again.
@@ -183,4 +201,31 @@ class GoodsInForm(QWidget):
     def show_refusal(self, sentence: str) -> None:
         """Red; every field stays as it was, to correct the one that is wrong."""
         self.banner.show_message("rejected", "Not received — nothing was written", sentence)
+        self.start()
+
+    def _busy(self, busy: bool) -> None:
+        self.receive_button.setEnabled(not busy)
+        self.labels_button.setEnabled(not busy and self.last_received is not None)
+
+    # -- labels ----------------------------------------------------------------------------------------
+
+    def choose_label_path(self, suggested: str) -> Path | None:
+        """Where the operator wants the PDF; None: cancelled. Tests replace this to skip the dialog."""
+        return ask_label_path(self, suggested)
+
+    def print_labels(self, path: Path | None = None) -> None:
+        """The lot's label and its serials', saved as a PDF on the background helper."""
+        received = self.last_received
+        if received is None:
+            return
+        path = path or self.choose_label_path(f"labels-{received.lot.code}.pdf")
+        if path is None:
+            return
+        request = LabelRequest(items=(received.lot.id,), serials=received.serials,
+                               part_number=received.lot.part_number)
+        save_labels(self.queue, self.context.factory, request, path, self.banner, self._labels_saved)
+
+    def _labels_saved(self, path: Path) -> None:
+        self.label_path = path
+        self.open_button.show()
         self.start()
