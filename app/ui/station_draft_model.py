@@ -22,7 +22,7 @@ from app.services.station import (
     StepStart,
 )
 from app.ui import formatting as fmt
-from app.ui.station_work import StepRequest
+from app.ui.station_work import OpenLoad, StepRequest
 
 EPSILON = 1e-9
 WAITING, EQUIPMENT, COMPONENTS = "waiting", "equipment", "components"
@@ -35,11 +35,12 @@ STATE_TEXT = {
     PARAMETERS: "Enter parameters",
     READY: "Ready to complete",
 }
-COMMANDS = {"COMPLETE": "complete", "CANCEL": "cancel", "RESET": "cancel"}
+COMMANDS = {"COMPLETE": "complete", "CANCEL": "cancel", "RESET": "cancel", "START": "start",
+            "REWORK": "rework"}
 
 
 def command(text: str) -> str | None:
-    """'complete' or 'cancel' for a command barcode (any case), else None."""
+    """'complete', 'cancel', 'start' or 'rework' for a command barcode (any case), else None."""
     return COMMANDS.get(text.strip().upper())
 
 
@@ -133,6 +134,9 @@ class StepDraft:
     equipment: EquipmentView | None = None
     components: list[ItemView] = field(default_factory=list)
     parameters: list[ParameterEntry] = field(default_factory=list)
+    batch: list[ItemView] = field(default_factory=list)  # more items worked with `task.item` (a load)
+    open_load: OpenLoad | None = None  # the steps under way that COMPLETE completes
+    rework: bool = False  # the operation is repeated on purpose: a rework loop a supervisor approves
 
     # -- what the task asks -------------------------------------------------------------------------------
 
@@ -149,8 +153,10 @@ class StepDraft:
 
     @property
     def has_input(self) -> bool:
-        """Something was scanned or typed for the loaded item that a switch to another item would lose."""
-        return bool(self.components) or any(p.text.strip() for p in self.parameters)
+        """Something was scanned or typed for the loaded item that a switch to another item would lose (a
+        sensor's value is not: the next item gets it too)."""
+        return bool(self.components) or any(p.text.strip() and p.source is ParameterSource.MANUAL
+                                            for p in self.parameters)
 
     def state(self) -> str:
         if not self.workable:
@@ -165,18 +171,53 @@ class StepDraft:
 
     # -- changes ------------------------------------------------------------------------------------------
 
-    def begin(self, task: StationTask, started_at: datetime) -> None:
+    def begin(self, task: StationTask, started_at: datetime, *, open_load: OpenLoad | None = None,
+              rework: bool = False) -> None:
         """A new item: its task; the equipment stays if it is this station's (a machine runs many parts)."""
         codes = {e.code: e for e in task.equipment}
         self.equipment = codes.get(self.equipment.code) if self.equipment else None
         self.task, self.started_at = task, started_at
-        self.components = []
+        self.components, self.batch = [], []
+        self.open_load, self.rework = (open_load if task.open_steps else None), rework
         self.parameters = [ParameterEntry(spec, unit=spec.unit) for spec in task.parameters]
 
     def clear(self, *, keep_equipment: bool = True) -> None:
         self.task, self.started_at, self.components, self.parameters = None, None, [], []
+        self.batch, self.open_load, self.rework = [], None, False
         if not keep_equipment:
             self.equipment = None
+
+    @property
+    def items(self) -> list[ItemView]:
+        """What the step is for: the item loaded first, then the rest of its batch."""
+        return [] if self.task is None else [self.task.item, *self.batch]
+
+    def joins(self, task: StationTask) -> bool:
+        """Whether `task`'s item goes into the batch in hand rather than replacing it: the same part at the
+        same operation, nothing started yet, and no components to share out (a furnace load, a wash)."""
+        mine = self.task
+        return (mine is not None and mine.due is not None and task.due is not None and not self.rework
+                and not mine.open_steps and not task.open_steps and not mine.components
+                and task.item.part_number == mine.item.part_number and task.due.seq == mine.due.seq
+                and all(item.id != task.item.id for item in self.items))
+
+    def add_to_batch(self, item: ItemView) -> None:
+        self.batch.append(item)
+
+    def start_missing(self) -> list[str]:
+        """What stops the operation being started (the rest is needed when it is completed)."""
+        if not self.workable:
+            return ["Scan the part, lot or work order to work on."]
+        if self.task.open_steps:  # type: ignore[union-attr]
+            return [f"{self.task.due.label} is under way already: complete it."]  # type: ignore[union-attr]
+        return self.missing()[:1] if self.needs_equipment and self.equipment is None else []
+
+    def start_request(self, station: str) -> StepStart:
+        assert self.task is not None and self.task.due is not None
+        return StepStart(station=station, items=tuple(item.id for item in self.items),
+                         operation_seq=self.task.due.seq,
+                         equipment=self.equipment.code if self.equipment else None,
+                         started_at=self.started_at)
 
     def station_equipment(self, code: str) -> EquipmentView | None:
         if self.task is None:
@@ -278,10 +319,8 @@ class StepDraft:
                              for status in self.need_status() for a in status.lots),
             parameters=tuple(r for r in (p.reading() for p in self.parameters) if r is not None))
         if self.task.open_steps:
-            return StepRequest(None, self.task.open_steps, completion)
+            steps = self.open_load.step_ids if self.open_load is not None else self.task.open_steps
+            return StepRequest(None, steps, completion)
         # The operation the operator was shown, not whatever is due when the request arrives: if another
         # bench recorded it meanwhile, the service refuses instead of recording the next one here.
-        start = StepStart(station=station, items=(self.task.item.id,), operation_seq=self.task.due.seq,
-                          equipment=self.equipment.code if self.equipment else None,
-                          started_at=self.started_at)
-        return StepRequest(start, (), completion)
+        return StepRequest(self.start_request(station), (), completion)

@@ -5,15 +5,23 @@ device reader thread and the main window, exactly as on the shop floor."""
 
 from __future__ import annotations
 
+import os
+import shutil
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
 
+import pytest
 from PySide6.QtCore import Qt
-from sqlalchemy import select, update
+from PySide6.QtWidgets import QApplication
+from sqlalchemy import create_engine, make_url, select, update
 
 from app.devices.profiles import BUILT_IN
 from app.devices.reader import Backoff
+from app.db import make_engine, make_session_factory
 from app.devices.simulators import Simulator
 from app.models import (
     Equipment,
@@ -29,15 +37,19 @@ from app.models import (
     WorkOrderStatus,
     nonconformance_items,
 )
+from app.services import schema
 from app.services.audit import ACTOR_KEY
-from app.services.demo import DEMO_PASSWORD
+from app.services.demo import DEMO_PASSWORD, build_demo_plant
 from app.services.permissions import SYSTEM, Actor
 from app.services.station import Receipt, SerializeRequest, receive, release, serialize
 from app.services.station.parameter_setup import define_parameter, define_source
 from app.services.station.views import ParameterDefinition, SourceDefinition
 from app.services.users import authenticate
+from app.ui.application import configure
 from app.ui.main_window import MainWindow
 from app.ui.station_page import StationPage
+from tests.conftest import PG_URL
+from tests.gui.conftest import DEMO_UNITS
 
 BODY, BAR, SEALS = "VB-4711", "RB-14404-040", "ORK-4711"
 ORDER = "WO-T-BODY"
@@ -98,6 +110,82 @@ def set_up_shop(factory) -> Shop:
     define_source(factory, engineer, SourceDefinition("LTH-01", "Spindle speed", SensorKind.MQTT,
                                                       SPINDLE_TOPIC, unit="rpm"))
     return Shop(operator, inspector, bar, held_bar, seals, bodies)
+
+
+# -- one shop per test module and backend, copied for each test -------------------------------------------
+
+
+@dataclass(frozen=True)
+class ShopTemplate:
+    """A database with the demo plant and the shop set up, built once per module: each test gets a copy
+    (a file copy on SQLite, CREATE DATABASE … TEMPLATE on PostgreSQL), which takes a fraction of the
+    seconds that building it again would."""
+
+    backend: str
+    source: str  # the SQLite file, or the PostgreSQL database to copy
+    plant: Any
+    shop: Shop
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def shop_template(request: pytest.FixtureRequest, tmp_path_factory) -> Iterator[ShopTemplate]:
+    if request.param == "sqlite":
+        path = tmp_path_factory.mktemp("shop") / "template.db"
+        url, admin = f"sqlite:///{path}", None
+    else:
+        path, admin = None, create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+        name = f"tpl_{uuid.uuid4().hex[:16]}"
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f"CREATE DATABASE {name}")
+        url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    engine = make_engine(url)
+    try:
+        schema.upgrade(engine)
+        factory = make_session_factory(engine)
+        plant = build_demo_plant(factory, SYSTEM, units=DEMO_UNITS, seed=3)
+        shop = set_up_shop(factory)
+        if path is not None:
+            with engine.connect() as conn:  # everything in the main file: the copy is one file
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        engine.dispose()  # a template database takes no connections while it is copied
+    try:
+        yield ShopTemplate(request.param, str(path) if path else name, plant, shop)
+    finally:
+        if admin is not None:
+            with admin.connect() as conn:
+                conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+            admin.dispose()
+
+
+@pytest.fixture
+def db_url(shop_template: ShopTemplate, tmp_path: Path) -> Iterator[str]:
+    """Overrides tests/conftest.py's empty database with a private copy of the module's shop."""
+    if shop_template.backend == "sqlite":
+        copy = tmp_path / "threadline.db"
+        shutil.copyfile(shop_template.source, copy)
+        yield f"sqlite:///{copy}"
+        return
+    name = f"t_{uuid.uuid4().hex[:16]}"
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f"CREATE DATABASE {name} TEMPLATE {shop_template.source}")
+    try:
+        yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        admin.dispose()
+
+
+@pytest.fixture
+def plant(shop_template: ShopTemplate, factory):
+    return shop_template.plant
+
+
+@pytest.fixture
+def shop(shop_template: ShopTemplate, factory) -> Shop:
+    return shop_template.shop
 
 
 def put_on_hold(factory, code: str, inspector: Actor, ncr: str) -> None:
@@ -172,6 +260,23 @@ class Bench:
     def said(self) -> str:
         banner = self.page.banner
         return f"[{banner.tone}] {banner.title.text()} — {banner.body.text()}"
+
+
+def screenshots_wanted(qapp) -> bool:
+    """STATION_SCREENSHOTS names a folder: the bench is styled as the application styles it, and `shoot`
+    saves what it is given there (for the docs; the tests do not need it)."""
+    if not os.environ.get("STATION_SCREENSHOTS"):
+        return False
+    configure(qapp, None)
+    return True
+
+
+def shoot(widget, name: str) -> None:
+    folder = os.environ.get("STATION_SCREENSHOTS")
+    if folder:
+        for _ in range(3):  # rows added to a visible layout show, then lay out, on later turns of the loop
+            QApplication.processEvents()
+        widget.grab().save(os.path.join(folder, name))
 
 
 def _inside(low: float | None, high: float | None) -> float:

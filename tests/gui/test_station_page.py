@@ -5,6 +5,7 @@ refusal shows red and is shown, by counting rows, to have written nothing."""
 
 from __future__ import annotations
 
+import socket
 import time
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
@@ -37,30 +38,32 @@ from app.ui.workspaces import PageContext
 from tests.gui.station_bench import (
     FAST,
     SCANNER,
+    SPINDLE_TOPIC,
     WAIT_MS,
     Bench,
-    SPINDLE_TOPIC,
     Shop,
     put_on_hold,
+    screenshots_wanted,
     set_calibration,
-    set_up_shop,
 )
+from tests.gui.station_bench import db_url, plant, shop, shop_template  # noqa: F401  (the shop, copied)
 from tests.station.conftest import snapshot
-
-
-@pytest.fixture
-def shop(factory, plant) -> Shop:
-    return set_up_shop(factory)
 
 
 @pytest.fixture
 def bench(qtbot, qapp, factory, shop, runner, settings) -> Iterator[Bench]:
     """Jonas Schmidt's main window on a bench whose scanner is a simulator on a pty. The keyboard-wedge
     filter is off: qtbot types faster than any person, and these keys are a person's."""
+    styled = screenshots_wanted(qapp)
     scanner = Simulator(SCANNER, []).start()
     save_devices(settings, [DeviceConfig("scanner", "scanner-cr", scanner.path)])
     settings.set("devices.wedge_enabled", False)
     settings.set("station.name", "SAW-PC1")
+    # Sensor values come from the test (`set_sensor_value`), never from demo simulators someone runs on the
+    # shared broker: its demo topics would overwrite the values a test typed. A port nobody listens on.
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        settings.set("sensors.mqtt_url", f"mqtt://127.0.0.1:{probe.getsockname()[1]}")
     window = MainWindow(PageContext(factory, shop.operator, runner, settings), database="test",
                         station="SAW-PC1")
     qtbot.addWidget(window)
@@ -79,6 +82,8 @@ def bench(qtbot, qapp, factory, shop, runner, settings) -> Iterator[Bench]:
     yield bench
     window.quit()
     scanner.stop()
+    if styled:
+        qapp.setStyleSheet("")
 
 
 def steps_of(factory, code: str) -> list[tuple[int, str, str | None, StepRecord]]:

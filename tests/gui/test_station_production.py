@@ -14,7 +14,8 @@ from sqlalchemy import select
 
 from app.models import AuditEvent, GenealogyLink, Item, ItemStatus, StepRecord
 from tests.gui.station_bench import BAR, BODY, ORDER, WAIT_MS
-from tests.gui.test_station_page import bench, item_row, shop  # noqa: F401  (the bench fixtures)
+from tests.gui.station_bench import db_url, plant, shop, shop_template  # noqa: F401  (the shop, copied)
+from tests.gui.test_station_page import bench, item_row  # noqa: F401  (the bench fixtures)
 from tests.station.conftest import snapshot
 
 

@@ -34,16 +34,18 @@ from app.ui.device_settings import DeviceConfig, save_devices
 from app.ui.main_window import MainWindow
 from app.ui.station_page import StationPage
 from app.ui.workspaces import PageContext
-from tests.gui.station_bench import FAST, SCANNER, WAIT_MS, Bench, Shop, set_up_shop
+from tests.gui.station_bench import (
+    FAST,
+    SCANNER,
+    WAIT_MS,
+    Bench,
+    Shop,
+)
+from tests.gui.station_bench import db_url, plant, shop, shop_template  # noqa: F401  (the shop, copied)
 from tests.gui.test_station_page import item_row, steps_of
 from tests.station.conftest import snapshot
 
 BROKER = "mqtt://127.0.0.1:1883"
-
-
-@pytest.fixture
-def shop(factory, plant) -> Shop:
-    return set_up_shop(factory)
 
 
 @pytest.fixture

@@ -83,3 +83,35 @@ def _hint(route: Progress, due: Operation | None, here: bool) -> str:
     if not here:
         return f"Next on its route is {due.seq} {due.name} at {due.work_center}: take it there."
     return "Scan the equipment and the components, enter the parameters, then complete."
+
+
+def rework_task(factory: sessionmaker[Session], station_name: str, scanned: ItemRef) -> StationTask | None:
+    """Repeating an operation the item has passed at this station's work centre (the latest one): the task
+    a rework loop would record, for the page to offer when nothing is due here; None when there is none.
+    Recording it needs a supervisor (`StepStart.approved_by`), which the step service checks."""
+    today = checks.local_day(utcnow())
+    with factory() as session:
+        station = scan.station(session, station_name)
+        item = scan.item(session, scanned)
+        route = progress(session, item)
+        try:
+            checks.require_status(session, item, checks.WORKABLE, doing="worked on", today=today)
+        except StationError:
+            return None
+        passed_here = [op for op in route.operations
+                       if op.seq in route.passed and op.work_center == station.work_center]
+        if not passed_here:
+            return None
+        again = passed_here[-1]
+    task = station_task(factory, station_name, scanned)
+    with factory() as session:
+        station = scan.station(session, station_name)
+        operation = session.get_one(Operation, again.id)
+        item = scan.item(session, scanned)
+        needs = tuple(ComponentNeed(part_number=p.part_number, description=p.description, unit=p.unit,
+                                    quantity=round(line.quantity_per * made_amount(item), 6))
+                      for line, p in bom_lines(session, scan.part(session, item), operation.seq))
+        return replace(task, due=operation_view(operation), open_steps=(), components=needs,
+                       hint=f"Rework: {operation.seq} {operation.name} again. It needs a supervisor's "
+                            "approval.",
+                       parameters=_parameters(session, operation, station, task.equipment))

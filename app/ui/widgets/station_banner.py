@@ -5,7 +5,7 @@ the machine; the symbol and the title say it too, for anyone who cannot tell gre
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QResizeEvent
 from PySide6.QtWidgets import QApplication, QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 TONES = {"info": "›", "accepted": "✔", "rejected": "✖", "warning": "!"}
@@ -51,6 +51,7 @@ class StationBanner(QFrame):
         self.title.setText(title)
         self.body.setText(body)
         self.body.setVisible(bool(body))
+        self._fit_height()
         self.symbol.setText(TONES[tone])
         self.setAccessibleName(f"{title} {body}".strip())
         if tone != self.tone:
@@ -60,3 +61,17 @@ class StationBanner(QFrame):
                 widget.setProperty("tone", tone)
                 widget.style().unpolish(widget)
                 widget.style().polish(widget)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        """As tall as the wrapped answer needs at the present width: a layout squeezed by tables below would
+        otherwise cut a two-line answer off, and the answer is what the operator came to read."""
+        width = self.width()
+        if width <= 0 or self.layout() is None:
+            return
+        needed = self.layout().totalHeightForWidth(width)
+        if needed > 0 and needed != self.minimumHeight():
+            self.setMinimumHeight(needed)

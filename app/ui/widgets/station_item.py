@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from app.models import StepResult
 from app.services.station import RecordedStep, RouteStepView, StationTask
 from app.ui import formatting as fmt
 from app.ui.widgets.status_badge import StatusBadge
@@ -124,11 +125,12 @@ class StationItemCard(QFrame):
         """The item being worked on; or, with `recorded`, the one just recorded, its operation ticked."""
         item = recorded.items[0] if recorded and recorded.items else task.item
         route = task.route
-        if recorded is not None and task.due is not None:
+        started = recorded is not None and recorded.result is StepResult.IN_PROGRESS
+        if recorded is not None and task.due is not None and not started:
             done = task.due.seq
             route = tuple(RouteStepView(s.operation, s.passed or s.operation.seq == done) for s in route)
         self.how_to.hide()
-        self.moment.setText("JUST RECORDED")
+        self.moment.setText("JUST STARTED" if started else "JUST RECORDED")
         self.moment.setVisible(recorded is not None)
         self.kind.setText("SERIAL" if item.is_serial else "LOT")
         self.kind.show()
@@ -144,7 +146,8 @@ class StationItemCard(QFrame):
         self.facts.setText("   ·   ".join(facts))
         self.facts.setVisible(bool(facts))
         self.route_caption.show()
-        self.route.show_route(route, None if recorded or not task.due else task.due.seq, work_center)
+        here = task.due.seq if task.due and (started or not recorded) else None  # under way: still due
+        self.route.show_route(route, here, work_center)
         self.route.show()
 
     def _set_empty(self, empty: bool) -> None:

@@ -107,6 +107,8 @@ class ParameterForm(QWidget):
                 continue
             if field.text() != entry.text:
                 field.setText(entry.text)
+                if not field.hasFocus():
+                    field.setCursorPosition(0)  # a sensor's value reads from its first digit, not scrolled
             problem = entry.problem if entry.text.strip() else None
             warning = entry.warning
             state = "bad" if problem else "flag" if warning else \
