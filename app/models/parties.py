@@ -21,6 +21,11 @@ class User(Base):
     role: Mapped[Role] = mapped_column(str_enum(Role, "role"))
     password_hash: Mapped[str] = mapped_column(String(255))
     badge_uid: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # argon2id of the badge PIN; empty until the user (or an administrator) sets one.
+    pin_hash: Mapped[str | None] = mapped_column(String(255))
+    # Consecutive failed log-ins (password or PIN) since the last success; reaching the limit locks the user.
+    failed_logins: Mapped[int] = mapped_column(default=0, server_default="0")
+    locked_until: Mapped[datetime | None]
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
 

@@ -55,3 +55,31 @@ def test_the_demo_hint_is_shown_when_given(qtbot, factory, runner):
     assert dialog.hint.isVisible() and "admin / threadline" in dialog.hint.text()
     plain = make_dialog(qtbot, factory, runner)
     assert not plain.hint.isVisible()
+
+
+def test_badge_and_pin(qtbot, factory, admin, runner):
+    from app.models import Role
+    from app.services.auth import BADGE_FAILURE, set_pin
+    from app.services.users import add_user
+
+    add_user(factory, admin, username="olga", full_name="Olga Operator", role=Role.OPERATOR,
+             password="olga-password-1", badge_uid="04A1B2C3D4")
+    set_pin(factory, admin, "olga", "4711")
+    dialog = make_dialog(qtbot, factory, runner)
+    qtbot.mouseClick(dialog.mode_button, Qt.MouseButton.LeftButton)
+    assert dialog.badge_mode and dialog.badge.hasFocus() and not dialog.username.isVisible()
+    assert dialog.captions["Password"].text() == "PIN"
+    # Before log-in no wedge filter runs: a keyboard-wedge badge reader types into the badge field.
+    qtbot.keyClicks(dialog.badge, "04A1B2C3D4")
+    qtbot.keyClick(dialog.badge, Qt.Key.Key_Return)
+    assert dialog.password.hasFocus()
+    qtbot.keyClicks(dialog.password, "1234")
+    with qtbot.waitSignal(dialog.login_failed, timeout=10_000) as failed:
+        qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    assert failed.args == [BADGE_FAILURE] and dialog.error.isVisible()
+    assert dialog.badge.text() == "04A1B2C3D4" and dialog.password.text() == "" and dialog.password.hasFocus()
+    qtbot.keyClicks(dialog.password, "4711")
+    with qtbot.waitSignal(dialog.logged_in, timeout=10_000) as logged_in:
+        qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    assert logged_in.args[0].username == "olga"
+    assert dialog.result() == QDialog.DialogCode.Accepted
