@@ -19,7 +19,8 @@ class AuditEvent(Base):
         Index("ix_audit_events_occurred_at", "occurred_at"),
     )
 
-    # An integer key keeps the insertion order, which the hash chain of the security issue will rely on.
+    # The integer key is the chain order: app.services.audit_chain assigns it (last + 1, gapless) under the
+    # chain lock, together with the server time and the two hashes, whoever inserts the row.
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
     occurred_at: Mapped[datetime] = mapped_column(server_default=func.now())
     user_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
@@ -30,3 +31,6 @@ class AuditEvent(Base):
     old_values: Mapped[dict[str, Any] | None]
     new_values: Mapped[dict[str, Any] | None]
     reason: Mapped[str | None] = mapped_column(String(500))
+    # SHA-256 hex of the row before (zeros for the first) and of this row's canonical text plus prev_hash.
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    entry_hash: Mapped[str] = mapped_column(String(64))

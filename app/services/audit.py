@@ -2,6 +2,7 @@
 `AuditEvent` in the same transaction, naming the actor the service put on the session.
 
 A flush with changes but no actor is refused: that is a write that bypassed the services.
+Every audit row, from here or from any other writer, is sealed into the hash chain by `audit_chain`.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from sqlalchemy import event, inspect, insert
 from sqlalchemy.orm import Session, UOWTransaction
 
 from app.models import AuditEvent
+from app.services import audit_chain  # noqa: F401  (registers the hook that seals every audit INSERT)
 from app.services.errors import PermissionDenied
 from app.services.permissions import Actor
 
