@@ -58,6 +58,10 @@ def make_engine(url: str, *, schema: str | None = None, check: bool = True) -> E
         connect_args: dict[str, Any] = {"connect_timeout": 5}
         if schema:
             connect_args["options"] = f"-csearch_path={schema}"
+        # The password from the keyring (or env / opt-in file) and TLS settings: never part of the URL.
+        from app.services.credentials import connect_args as stored_connect_args
+
+        connect_args.update(stored_connect_args(parsed))
         kwargs.update(connect_args=connect_args, pool_pre_ping=True)
     try:
         engine = create_engine(url, **kwargs)
