@@ -32,11 +32,12 @@ from app.services.inspection.views import Entry
 from app.services.lookup_views import ItemSummary
 from app.services.permissions import Action, allowed
 from app.ui import formatting as fmt
-from app.ui import inspection_work
+from app.ui import inspection_work, report_export
 from app.ui.correction_dialog import CorrectionDialog
 from app.ui.inspection_plan_model import PlanListModel
 from app.ui.inspection_work import FormAnswer, ItemAnswer
 from app.ui.item_list_model import ItemListModel
+from app.ui.report_export import PdfExporter
 from app.ui.sign_dialog import SignDialog
 from app.ui.tasks import describe_error
 from app.ui.widgets.data_table import DataTable
@@ -133,6 +134,16 @@ class InspectionPage(QWidget):
         self.stack = QStackedWidget()
         for widget in (self.message, self.item_table, self.plan_table, self.form_page):
             self.stack.addWidget(widget)
+        # "Export PDF …": the inspection record report of the record on screen (reportlab, on the worker).
+        self.export_button = self._button("Export PDF …", "secondaryButton", self.export_record)
+        self.export_button.setToolTip("The inspection record report as a PDF: readings against limits, signatures")
+        self.export_status = QLabel(objectName="mutedLabel")
+        self.exporter = PdfExporter(context, self)
+        self.exporter.exported.connect(lambda path: self.export_status.setText(f"Report saved: {path}"))
+        self.exporter.export_failed.connect(self.export_status.setText)
+        self.stack.currentChanged.connect(
+            lambda _index: self.export_button.setVisible(self.stack.currentWidget() is self.form_page))
+        self.export_button.hide()
         self._lay_out()
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.scan_field.ready_for_next_scan)
         self.message.show_message(WELCOME_TITLE, WELCOME_BODY)
@@ -152,6 +163,8 @@ class InspectionPage(QWidget):
         heading.addWidget(title)
         heading.addWidget(intro, 1, Qt.AlignmentFlag.AlignBaseline)
         heading.addWidget(self.busy)
+        heading.addWidget(self.export_status)
+        heading.addWidget(self.export_button)
         scan_row = QHBoxLayout()
         scan_row.setSpacing(12)
         scan_row.addWidget(self.scan_field, 1)
@@ -168,6 +181,11 @@ class InspectionPage(QWidget):
         layout.addLayout(header_row)
         layout.addWidget(self.banner)
         layout.addWidget(self.stack, 1)
+
+    def export_record(self) -> None:
+        form = self.form_page.form_record
+        if form is not None:
+            self.exporter.ask(f"inspection record {form.item_code}", report_export.inspection_report_pdf, form.id)
 
     # -- the main window's calls ------------------------------------------------------------------------
 

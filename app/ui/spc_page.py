@@ -20,10 +20,11 @@ from PySide6.QtWidgets import (
 
 from app.services.spc_data import operations_with_characteristics
 from app.services.spc_views import CharacteristicState, OperationChoice, State
-from app.ui import spc_work
+from app.ui import report_export, spc_work
 from app.ui.palette import TEXT_BAD, TEXT_GOOD, TEXT_WARN
 from app.ui.spc_chart import ChartView
 from app.ui.spc_dashboard_model import DashboardModel
+from app.ui.report_export import PdfExporter
 from app.ui.spc_live import ChangeWatch
 from app.ui.spc_work import DashboardAnswer
 from app.ui.tasks import describe_error
@@ -88,6 +89,15 @@ class SpcPage(QWidget):
         self.refresh_button = QPushButton("Refresh", objectName="secondaryButton")
         self.refresh_button.setAutoDefault(False)
         self.refresh_button.clicked.connect(self.load_operations)
+        # "Export PDF …": the SPC/capability report of the characteristic whose chart is open.
+        self.export_button = QPushButton("Export PDF …", objectName="secondaryButton")
+        self.export_button.setAutoDefault(False)
+        self.export_button.setToolTip("Control chart, signals and Cp/Cpk/Pp/Ppk of the open chart as a PDF report")
+        self.export_button.clicked.connect(self.export_report)
+        self.export_button.hide()
+        self.exporter = PdfExporter(context, self)
+        self.exporter.exported.connect(lambda path: self.busy.setText(f"Report saved: {path}"))
+        self.exporter.export_failed.connect(lambda text: self.busy.setText(text))
         self.busy = QLabel(objectName="busyLabel")
 
         self.message = MessagePanel()
@@ -114,6 +124,8 @@ class SpcPage(QWidget):
         for widget in (self.message, self.dashboard, self.chart):
             self.stack.addWidget(widget)
         self.stack.currentChanged.connect(lambda _: self._watch_dashboard())
+        self.stack.currentChanged.connect(
+            lambda _: self.export_button.setVisible(self.stack.currentWidget() is self.chart))
         self.watch = ChangeWatch(context.runner, context.factory, parent=self)
         self.watch.changed.connect(self.load_dashboard)
 
@@ -125,6 +137,7 @@ class SpcPage(QWidget):
         picker.addWidget(QLabel("Rules", objectName="fieldCaption"))
         picker.addWidget(self.rules_box)
         picker.addWidget(self.busy)
+        picker.addWidget(self.export_button)
         picker.addWidget(self.refresh_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 16)
@@ -229,6 +242,11 @@ class SpcPage(QWidget):
     def open_chart(self, characteristic_id: uuid.UUID) -> None:
         self.stack.setCurrentWidget(self.chart)
         self.chart.open(characteristic_id, rules=self.rules)
+
+    def export_report(self) -> None:
+        characteristic = self.chart.characteristic_id
+        if characteristic is not None:
+            self.exporter.ask("SPC report", report_export.spc_report_pdf, characteristic, self.rules)
 
     def show_dashboard(self) -> None:
         if self.stack.currentWidget() is self.chart:

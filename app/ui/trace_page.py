@@ -123,6 +123,10 @@ class TracePage(QWidget):
         self.detail = TraceDetailPanel()
         self.detail.trace_requested.connect(self.trace_from_here)
         self.detail.text_typed.connect(self.scan_field.take_typed_text)
+        self.detail.certificate_requested.connect(
+            lambda node: self.open_certificate("serial" if node.is_serial else "lot", node.identifier))
+        self.detail.shipment_certificate_requested.connect(lambda number: self.open_certificate("shipment", number))
+        self.certificate_dialog: QWidget | None = None
         self.split = QSplitter(Qt.Orientation.Vertical)  # stacked: tree and tables both get the full width
         self.split.setChildrenCollapsible(False)
         self.split.addWidget(self.tree)
@@ -317,6 +321,19 @@ class TracePage(QWidget):
             return
         self.detail.show_details(node, payload)
         self.details_shown.emit(node)
+
+    # -- certificates ----------------------------------------------------------------------------------
+
+    def open_certificate(self, kind: str, code: str) -> QWidget:
+        """The certificate dialog for a serial, lot or shipment; it issues, previews and prints on its own."""
+        # Imported on first use: reportlab and the signing code are not needed to start the application.
+        from app.services.certificates import CertificateSubject, Subject
+        from app.ui.certificate_dialog import CertificateDialog
+
+        self.certificate_dialog = CertificateDialog(self.context, Subject(CertificateSubject(kind), code),
+                                                    parent=self)
+        self.certificate_dialog.open()
+        return self.certificate_dialog
 
     # -- navigation ------------------------------------------------------------------------------------
 

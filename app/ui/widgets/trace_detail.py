@@ -21,9 +21,13 @@ class TraceDetailPanel(QWidget):
     """Signals:
         trace_requested(object): "Trace forward/reverse from here" was pressed, with the Direction.
         text_typed(str): keys typed into one of the tables, for the scan field.
+        certificate_requested(object): "Certificate …" for the shown TraceNode.
+        shipment_certificate_requested(str): "Shipment certificate …" with the chosen shipment's number.
     """
 
     trace_requested = Signal(object)
+    certificate_requested = Signal(object)
+    shipment_certificate_requested = Signal(str)
     text_typed = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -56,6 +60,17 @@ class TraceDetailPanel(QWidget):
             button.clicked.connect(lambda _checked=False, d=direction: self.trace_requested.emit(d))
             self.trace_buttons[direction] = button
             title.addWidget(button)
+        # Certificates: for the item shown, and for the shipment picked in the Shipments tab (or its only one).
+        self.certificate_button = QPushButton("Certificate …", objectName="secondaryButton")
+        self.certificate_button.setToolTip("Issue a signed certificate for this item, preview and print it")
+        self.certificate_button.clicked.connect(self._certificate)
+        self.shipment_certificate_button = QPushButton("Shipment certificate …", objectName="secondaryButton")
+        self.shipment_certificate_button.setToolTip("Certificates for the shipment selected in the Shipments tab: "
+                                                    "one document, or one per serial")
+        self.shipment_certificate_button.clicked.connect(self._shipment_certificate)
+        for button in (self.certificate_button, self.shipment_certificate_button):
+            button.setAutoDefault(False)
+            title.addWidget(button)
         header_layout = QVBoxLayout(header)
         header_layout.setSpacing(4)
         header_layout.addLayout(title)
@@ -81,6 +96,17 @@ class TraceDetailPanel(QWidget):
         layout.addWidget(header)
         layout.addWidget(self.tabs, 1)
         self.setEnabled(False)
+
+    def _certificate(self) -> None:
+        if self.node is not None:
+            self.certificate_requested.emit(self.node)
+
+    def _shipment_certificate(self) -> None:
+        shipment = self.shipments_table.current_record()
+        if shipment is None and self.shipments.rowCount():
+            shipment = self.shipments.record(0)
+        if shipment is not None:
+            self.shipment_certificate_requested.emit(shipment.number)
 
     def _tables(self) -> tuple[DataTable, ...]:
         return (self.steps_table, self.measurements_table, self.nonconformances_table, self.shipments_table)
@@ -121,6 +147,7 @@ class TraceDetailPanel(QWidget):
         self.nonconformances.set_records(details.nonconformances)
         self.shipments.set_records(details.shipments)
         counts = (details.steps, details.inspections, details.nonconformances, details.shipments)
+        self.shipment_certificate_button.setVisible(bool(details.shipments))
         for n, (tab_title, records) in enumerate(zip(TAB_TITLES, counts)):
             self.tabs.setTabText(n, tab_title if loading else f"{tab_title} ({len(records)})")
         if not loading and any(n.status == "open" for n in details.nonconformances):
