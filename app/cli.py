@@ -10,7 +10,8 @@ import sys
 from collections.abc import Callable
 from typing import TextIO
 
-from app import __version__, cli_devices, cli_labels, cli_ncr, cli_spc, cli_trace
+from app import __version__, cli_backup, cli_devices, cli_labels, cli_ncr, cli_spc, cli_trace
+from app import cli_certificates
 from app.cli_common import close_databases, login, open_database, open_engine, read_secret
 from app.cli_text import print_history, print_item_list
 from app.config import Settings
@@ -46,6 +47,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     add.add_argument("--as", dest="as_user", metavar="ADMIN",
                      help="the administrator doing this (not needed for the first user of a new database)")
     user.add_parser("list", help="list users and their roles")
+    from app import cli_auth  # set-pin and unlock: the credential commands, kept in their own module
+
+    cli_auth.add_commands(user)
 
     demo = commands.add_parser("demo", help="build a realistic demo plant in an empty database")
     demo.add_argument("--units", type=int, default=2000, help="finished units to produce (default 2000)")
@@ -61,15 +65,33 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     cli_spc.add_commands(commands)
     cli_labels.add_commands(commands)
     cli_ncr.add_commands(commands)
+    cli_certificates.add_commands(commands)
+    cli_backup.add_commands(commands, db)
+    from app import cli_audit  # audit verify|list, kept in its own module
+
+    cli_audit.add_commands(commands)
+    from app import cli_reports  # report inspection|spc, kept in its own module
+
+    cli_reports.add_commands(commands)
+    from app import cli_serve, cli_tokens  # serve and token: the HTTP API's commands
+
+    cli_serve.add_commands(commands)
+    cli_tokens.add_commands(commands)
     return parser.parse_args(argv)
 
 
 def execute(args: argparse.Namespace, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
+    from app import cli_audit, cli_reports, cli_serve, cli_tokens
+
     handlers: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {
+        "audit": cli_audit.run, "report": cli_reports.run, "serve": cli_serve.run, "token": cli_tokens.run,
         "db": _db, "user": _user, "demo": _demo, "item": _item, "trace": cli_trace.run, "import": cli_trace.run,
         "devices": cli_devices.run, "simulate": cli_devices.run, "spc": cli_spc.run, "label": cli_labels.run,
-        "ncr": cli_ncr.run,
+        "ncr": cli_ncr.run, "certificate": cli_certificates.run,
+        "backup": cli_backup.run, "restore": cli_backup.run,
     }
+    if args.command == "db" and args.db_command == "password":
+        handlers["db"] = cli_backup.run
     try:
         return handlers[args.command](args, out)
     except DomainError as exc:
@@ -101,6 +123,10 @@ def _db(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _user(args: argparse.Namespace, out: TextIO) -> int:
+    from app import cli_auth
+
+    if args.user_command in cli_auth.COMMANDS:
+        return cli_auth.run(args, out)
     factory = open_database(args)
     if args.user_command == "list":
         for u in list_users(factory):

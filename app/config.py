@@ -62,6 +62,49 @@ SETTINGS: dict[str, Setting] = {
                 "as stale."),
         Setting("sensors.modbus_poll_s", float, 1.0,
                 "Seconds between two reads of each Modbus register the station's equipment reports."),
+        Setting("auth.max_failures", int, 5,
+                "Failed log-ins in a row (password or badge PIN) after which a user is locked out."),
+        Setting("auth.lockout_minutes", float, 15.0,
+                "How long a lockout lasts, in minutes, unless an administrator unlocks the user sooner."),
+        Setting("session.idle_lock_minutes", float, 10.0,
+                "Minutes without keyboard or mouse input after which the main window locks itself until the "
+                "user (or the next one) badges in with a PIN or logs in again; 0 means never."),
+        Setting("company.name", str, "", "The company name printed at the head of certificates and reports."),
+        Setting("company.address", str, "",
+                "The company's postal address on certificates; lines separated by '\\n' or ';'."),
+        Setting("company.logo_file", str, "",
+                "A PNG or JPEG logo printed at the top left of certificates; empty prints the name only."),
+        Setting("certificates.verify_url", str, "",
+                "Web address customers check certificates at; the QR code carries it with ?id=…&sha256=…. "
+                "Empty: the QR carries the certificate id and content hash only."),
+        Setting("certificates.signing_key_file", str, "",
+                "The organisation's PKCS#12 (.p12/.pfx) signing certificate; empty means 'signing/"
+                "organisation.p12' in the data directory (a self-signed trial one is made there on request). "
+                "Its passphrase lives in the OS keyring, or THREADLINE_SIGNING_PASSPHRASE on a headless box."),
+        Setting("db.sslmode", str, "",
+                "TLS to a PostgreSQL server, as libpq's sslmode (disable, require, verify-ca, verify-full); "
+                "empty leaves libpq's default ('prefer'). verify-full is recommended: see docs/security.md. "
+                "A sslmode in the database URL wins."),
+        Setting("db.sslrootcert", str, "",
+                "The CA certificate file that signs the PostgreSQL server's certificate (for verify-ca and "
+                "verify-full); empty means libpq's default (~/.postgresql/root.crt)."),
+        Setting("backup.dir", str, "",
+                "Folder `threadline backup` writes to and `backup prune` cleans; empty means 'backups' in "
+                "the data directory."),
+        Setting("backup.keep", int, 30,
+                "`threadline backup prune` always keeps this many newest backups."),
+        Setting("backup.max_age_days", int, 90,
+                "`threadline backup prune` deletes backups older than this many days, beyond the newest "
+                "`backup.keep`; 0 deletes every backup beyond the newest `backup.keep`, whatever its age."),
+        Setting("backup.every_hours", int, 0,
+                "While Threadline is open on this PC, back up when the newest backup in backup.dir is this "
+                "many hours old, then prune by backup.keep and backup.max_age_days; 0 means never."),
+        Setting("api.host", str, "127.0.0.1",
+                "Address `threadline serve` listens on: loopback unless set. For other hosts put a TLS reverse "
+                "proxy in front, or set api.tls_cert and api.tls_key (see docs/api.md)."),
+        Setting("api.port", int, 8765, "Port `threadline serve` listens on."),
+        Setting("api.tls_cert", str, "", "PEM certificate for HTTPS served directly by `threadline serve`."),
+        Setting("api.tls_key", str, "", "PEM private key for api.tls_cert."),
     )
 }
 

@@ -1,8 +1,15 @@
 """The ORM tables of the whole traceability chain. Importing this package registers all of them."""
 
+from app.models.api import ApiToken, IdempotencyRecord  # noqa: F401 - registers the tables
 from app.models.audit import AuditEvent
 from app.models.base import Base
 from app.models.catalog import BomLine, Operation, PartDefinition, Route
+from app.models.certificates import (  # noqa: F401 - registers the tables; import them from their module
+    CertificateItem,
+    CertificateSubject,
+    CertificateType,
+    IssuedCertificate,
+)
 from app.models.enums import (
     CharacteristicKind,
     Classification,

@@ -23,6 +23,9 @@ class Action(str, enum.Enum):
     IMPORT_DATA = "import_data"
     MANAGE_USERS = "manage_users"
     BUILD_DEMO = "build_demo"
+    ISSUE_CERTIFICATE = "issue_certificate"
+    EDIT_ORDERS = "edit_orders"  # suppliers, work orders, customer orders (the ERP's master data)
+    MANAGE_API_TOKENS = "manage_api_tokens"
 
     @property
     def label(self) -> str:
@@ -43,6 +46,11 @@ MATRIX: dict[Action, set[Role]] = {
     Action.IMPORT_DATA: {Role.QUALITY_ENGINEER, Role.ADMIN},
     Action.MANAGE_USERS: {Role.ADMIN},
     Action.BUILD_DEMO: {Role.ADMIN},
+    # Certificates are signed for the company: supervisors and quality engineers release them to customers.
+    Action.ISSUE_CERTIFICATE: {Role.SUPERVISOR, Role.QUALITY_ENGINEER},
+    Action.EDIT_ORDERS: {Role.SUPERVISOR, Role.ADMIN},
+    # API tokens are credentials, created and revoked like user accounts.
+    Action.MANAGE_API_TOKENS: {Role.ADMIN},
 }
 
 

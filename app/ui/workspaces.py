@@ -27,6 +27,9 @@ PAGE_MODULES: tuple[str, ...] = (
     "app.ui.spc_page",
     "app.ui.defects_page",
     "app.ui.devices_page",
+    "app.ui.audit_page",
+    "app.ui.permissions_page",
+    "app.ui.backup_page",
 )
 # The Qt-free modules behind those pages (services and their worker functions): imported on the worker
 # thread while the login dialog waits, so the main window opens without loading them.
