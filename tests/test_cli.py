@@ -16,10 +16,15 @@ from app import __version__
 from app.services import schema
 
 
+# tests/subprocess_site/sitecustomize.py: the tests' cheap argon2 parameters in the launched process too.
+_SITE = os.pathsep.join(filter(None, [str(Path(__file__).parent / "subprocess_site"),
+                                      os.environ.get("PYTHONPATH")]))
+
+
 def threadline(*args: str, db: str | None = None, stdin: str = "") -> subprocess.CompletedProcess[str]:
     command = [sys.executable, "-m", "app", *(["--db", db] if db else []), *args]
     return subprocess.run(command, input=stdin, capture_output=True, text=True, timeout=300,
-                          env={**os.environ, "PYTHONWARNINGS": "error"})
+                          env={**os.environ, "PYTHONWARNINGS": "error", "PYTHONPATH": _SITE})
 
 
 def test_version():

@@ -127,5 +127,10 @@ def test_simulate_opens_a_pty_that_a_reader_can_use_until_ctrl_c(tmp_path, event
         assert events.readings(1)[0].reading == Measurement(12.345, "mm", tolerance="within")
     finally:
         process.send_signal(signal.SIGINT)
-        _, err = process.communicate(timeout=10)
+        try:
+            _, err = process.communicate(timeout=10)
+        finally:
+            if process.poll() is None:  # never leave the simulator running after the test
+                process.kill()
+                process.communicate()
     assert process.returncode == 0 and err == ""

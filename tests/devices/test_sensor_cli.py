@@ -24,7 +24,14 @@ def run(*argv: str) -> subprocess.Popen[str]:
 
 def stop(process: subprocess.Popen[str]) -> str:
     process.send_signal(signal.SIGINT)
-    _, err = process.communicate(timeout=10)
+    try:
+        _, err = process.communicate(timeout=10)
+    finally:
+        # A simulator still running after the wait must not outlive the test: left alone it kept using the
+        # CPU, and its open pipes failed later tests with ResourceWarnings.
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
     assert process.returncode == 0, err
     return err
 
