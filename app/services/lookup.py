@@ -95,6 +95,8 @@ def _gs1_keys(text: str) -> list[str]:
 def match_items(session: Session, text: str, *, with_part_numbers: bool = False) -> Match | None:
     """The first kind of identifier that `text` names, trying it as typed, upper-cased and as GS1."""
     query = text.strip()
+    if "\x00" in query:  # nothing is called that, and PostgreSQL refuses NUL even as a bound parameter
+        return None
     for candidate in dict.fromkeys((query, query.upper(), *_gs1_keys(query))):
         if not candidate:
             continue

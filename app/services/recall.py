@@ -91,7 +91,10 @@ def recall_from_equipment(factory: sessionmaker[Session], equipment_code: str, s
     """Everything processed or measured on the equipment in [start, end]; start defaults to its last
     calibration (the last moment it was known good), end to now."""
     with factory() as session:
-        equipment = session.scalar(select(Equipment).where(Equipment.code == equipment_code.strip().upper()))
+        code = equipment_code.strip().upper()
+        # NUL names nothing, and PostgreSQL refuses it even as a bound parameter: a miss, not a driver error.
+        equipment = (None if "\x00" in code
+                     else session.scalar(select(Equipment).where(Equipment.code == code)))
         if equipment is None:
             raise NotFound(f"There is no equipment '{equipment_code}'. Use its code as on its label, e.g. GRD-02.")
         if start is None:

@@ -24,8 +24,9 @@ from app.services.station.views import ItemRef, ItemView
 
 
 def _variants(text: str) -> set[str]:
-    """As typed and upper-cased, like `match_items`: keyboard wedges lose the shift state now and then."""
-    return {text.strip(), text.strip().upper()}
+    """As typed and upper-cased, like `match_items`: keyboard wedges lose the shift state now and then. None
+    for text with NUL: nothing is called that, and PostgreSQL refuses NUL even as a bound parameter."""
+    return set() if "\x00" in text else {text.strip(), text.strip().upper()}
 
 
 def item(session: Session, ref: ItemRef) -> Item:
@@ -73,7 +74,7 @@ def view(session: Session, row: Item) -> ItemView:
 
 
 def station(session: Session, name: str) -> Station:
-    found = session.scalar(select(Station).where(Station.name == name.strip()))
+    found = None if "\x00" in name else session.scalar(select(Station).where(Station.name == name.strip()))
     if found is None:
         raise UnknownScan(f"There is no station called '{name}'. Set this bench's station name in Settings.")
     return found
@@ -112,7 +113,8 @@ def part_number(session: Session, number: str, revision: str | None) -> PartDefi
     stmt = select(PartDefinition).where(PartDefinition.part_number == number.strip())
     if revision:
         stmt = stmt.where(PartDefinition.revision == revision.strip())
-    found = session.scalar(stmt.order_by(PartDefinition.revision.desc()).limit(1))
+    found = (None if "\x00" in number + (revision or "")  # see _variants
+             else session.scalar(stmt.order_by(PartDefinition.revision.desc()).limit(1)))
     if found is None:
         rev = f" revision {revision}" if revision else ""
         raise UnknownScan(f"There is no part number {number}{rev}. Check the delivery note, or ask quality "
