@@ -1,5 +1,6 @@
-"""`threadline user set-pin|unlock`: the credential commands beside `user add|list`, on the same services as
-the GUI. Secrets are prompted without echo, or read from stdin one per line for scripts."""
+"""`threadline user set-pin|unlock|work-centres`: the credential and scope commands beside `user add|list`,
+on the same services as the GUI. Secrets are prompted without echo, or read from stdin one per line for
+scripts."""
 
 from __future__ import annotations
 
@@ -8,11 +9,15 @@ import getpass
 import sys
 from typing import Any, TextIO
 
+from sqlalchemy.orm import Session, sessionmaker
+
 from app.cli_common import login, open_database, read_secret
 from app.services.auth import authenticate, set_pin, unlock_user
 from app.services.errors import DomainError
+from app.services.scope import set_work_centres, work_centres_by_user
+from app.services.users import list_users
 
-COMMANDS = frozenset({"set-pin", "unlock"})
+COMMANDS = frozenset({"set-pin", "unlock", "work-centres"})
 
 
 def add_commands(user: Any) -> None:
@@ -28,11 +33,31 @@ def add_commands(user: Any) -> None:
     unlock.add_argument("username")
     unlock.add_argument("--as", dest="as_user", metavar="ADMIN", required=True,
                         help="the administrator doing this")
+    centres = user.add_parser("work-centres", help="restrict where a user may act to the stations of these "
+                              "work centres (quote names with spaces); no work centres: everywhere")
+    centres.add_argument("username")
+    centres.add_argument("codes", nargs="*", metavar="WORK_CENTRE")
+    centres.add_argument("--as", dest="as_user", metavar="ADMIN", required=True,
+                         help="the administrator doing this")
+
+
+def print_users(factory: sessionmaker[Session], out: TextIO) -> None:
+    """`threadline user list`: name, role, full name, and the work centres of a restricted user."""
+    restricted = work_centres_by_user(factory)
+    for u in list_users(factory):
+        where = f"  (only at: {', '.join(restricted[u.username])})" if u.username in restricted else ""
+        print(f"{u.username:<20} {u.role.value:<17} {u.full_name}{'' if u.active else '  (inactive)'}{where}",
+              file=out)
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
     factory = open_database(args)
     name = args.username.strip().lower()
+    if args.user_command == "work-centres":
+        now = set_work_centres(factory, login(factory, args.as_user), name, args.codes)
+        print(f"{name} may now act only at stations of: {', '.join(now)} (from their next log-in)." if now
+              else f"{name} may now act at every station (from their next log-in).", file=out)
+        return 0
     if args.user_command == "unlock":
         admin = login(factory, args.as_user)
         if unlock_user(factory, admin, name):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import String, func
+from sqlalchemy import ForeignKey, String, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base, str_enum, uuid_pk
@@ -28,6 +28,19 @@ class User(Base):
     locked_until: Mapped[datetime | None]
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+
+class UserWorkCentre(Base):
+    """A work centre where a user may act. A user with no rows may act at every station (so databases from
+    before work centres existed keep working); a user with rows only at stations of those work centres."""
+
+    __tablename__ = "user_work_centres"
+    __table_args__ = (UniqueConstraint("user_id", "work_center"),)
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
+    # The name as on Station.work_center: work centres are named there, not kept in a table of their own.
+    work_center: Mapped[str] = mapped_column(String(64))
 
 
 class Supplier(Base):

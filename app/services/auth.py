@@ -7,7 +7,7 @@ even though the log-in itself fails: a refused attempt must leave a trace.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
@@ -20,6 +20,7 @@ from app.models.base import UTCDateTime
 from app.services.audit import ACTOR_KEY, event_row
 from app.services.errors import AuthenticationFailed, DomainError, NotFound, ValidationError
 from app.services.permissions import Action, Actor, require
+from app.services.scope import work_centres_of
 from app.services.unit_of_work import unit_of_work
 
 _hasher = PasswordHasher()  # argon2id, 64 MiB, 3 passes: argon2-cffi's RFC 9106 low-memory profile
@@ -146,7 +147,8 @@ def _check_user(session: Session, user: User, secret: str, column: str, failure_
     if user.failed_logins or user.locked_until is not None:
         user.failed_logins, user.locked_until = 0, None  # a success starts the count again
     session.add(AuditEvent(**event_row(actor, LOGIN_EVENT, table="users", row_id=str(user.id), reason=via)))
-    return actor
+    # Where the user may act travels with them, so the station services check it without a query.
+    return replace(actor, work_centres=work_centres_of(session, user.id))
 
 
 def _count_failure(session: Session, user: User, actor: Actor, now: datetime, failure_text: str,

@@ -62,6 +62,8 @@ class Actor:
     role: Role | None
     user_id: uuid.UUID | None = None
     full_name: str = ""
+    # Work centres where the user may act, read at log-in (app.services.scope); empty: everywhere.
+    work_centres: frozenset[str] = frozenset()
 
     @property
     def is_system(self) -> bool:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.models import Equipment, Item, Operation, PartDefinition, Station, StepRecord, StepResult, WorkOrder
 from app.services.permissions import Action, Actor, allowed
+from app.services.scope import require_at
 from app.services.station import checks, scan
 from app.services.station.errors import InvalidRequest, NotOnRoute, StepAlreadyStarted, StepNotOpen
 from app.services.station.route import Progress, open_steps, progress
@@ -37,6 +38,7 @@ class Batch:
 
 def plan_batch(session: Session, actor: Actor, start: StepStart, items: list[Item], *, station: Station,
                equipment: Equipment | None, today: date) -> Batch:
+    require_at(session, actor, Action.RECORD_STEP, station)
     if not items:
         raise InvalidRequest("No item was scanned. Scan the item to work on first.")
     part = scan.part(session, items[0])

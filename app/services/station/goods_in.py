@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.models import GenealogyLink, Item, ItemStatus, PartDefinition, Tracking
 from app.models.base import utcnow
 from app.services.permissions import Action, Actor
+from app.services.scope import require_at
 from app.services.station import checks, scan
 from app.services.station.bulk import insert_audited, set_status_audited
 from app.services.station.errors import InvalidRequest, NotQuarantined
@@ -44,6 +45,7 @@ def receive(factory: sessionmaker[Session], actor: Actor, receipt: Receipt) -> R
         part = scan.part_number(session, receipt.part_number, receipt.revision)
         supplier = scan.supplier(session, receipt.supplier)
         station = scan.station(session, receipt.station) if receipt.station else None
+        require_at(session, actor, Action.RECEIVE_GOODS, station)
         serial_codes = _serial_codes(session, part, receipt)
         expires_on = receipt.expires_on
         if expires_on is None and part.shelf_life_days:

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.models import GenealogyLink, Item, ItemStatus, PartDefinition, Tracking
 from app.models.base import utcnow
 from app.services.permissions import Action, Actor
+from app.services.scope import require_at
 from app.services.station import checks, scan
 from app.services.station.bulk import insert_audited
 from app.services.station.consume import bom_lines, take
@@ -39,6 +40,7 @@ def serialize(factory: sessionmaker[Session], actor: Actor, request: SerializeRe
         order = scan.work_order(session, request.work_order) if request.work_order else None
         source = scan.item(session, request.source) if request.source is not None else None
         station = scan.station(session, request.station) if request.station else None
+        require_at(session, actor, Action.RECORD_STEP, station)
         if source is not None:
             lock_items(session, [source.id])  # rows first, number series second: the same order everywhere
         if order is not None:
@@ -117,6 +119,7 @@ def split(factory: sessionmaker[Session], actor: Actor, lot: ItemRef, quantities
         claim_write_lock(session)
         parent = scan.item(session, lot)
         place = scan.station(session, station) if station else None
+        require_at(session, actor, Action.RECORD_STEP, place)
         lock_items(session, [parent.id])
         name = scan.label(session, parent)
         if parent.is_serial:
@@ -159,6 +162,7 @@ def merge(factory: sessionmaker[Session], actor: Actor, lots: Sequence[ItemRef],
         claim_write_lock(session)
         sources = scan.items(session, lots)
         place = scan.station(session, station) if station else None
+        require_at(session, actor, Action.RECORD_STEP, place)
         if len(sources) < 2:
             raise InvalidRequest("Scan at least two lots to merge them.")
         lock_items(session, [source.id for source in sources])

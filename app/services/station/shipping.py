@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.models import Customer, ItemStatus, Shipment, ShipmentLine
 from app.models.base import utcnow
 from app.services.permissions import Action, Actor
+from app.services.scope import require_at
 from app.services.station import checks, scan
 from app.services.station.errors import InvalidRequest
 from app.services.station.locks import claim_write_lock, lock_items
@@ -30,6 +31,8 @@ def ship(factory: sessionmaker[Session], actor: Actor, request: ShipRequest) -> 
     now = utcnow()
     with unit_of_work(factory, actor, Action.SHIP) as session:
         claim_write_lock(session)
+        station = scan.station(session, request.station) if request.station else None
+        require_at(session, actor, Action.SHIP, station)
         order = scan.customer_order(session, request.customer_order)
         items = scan.items(session, request.items)
         lock_items(session, [item.id for item in items])

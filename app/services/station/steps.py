@@ -23,6 +23,7 @@ from app.models import (
 )
 from app.models.base import utcnow
 from app.services.permissions import Action, Actor
+from app.services.scope import require_at
 from app.services.station import checks, parameters, scan
 from app.services.station.batch import Batch, plan_batch, resume_batch
 from app.services.station.checks import local_day
@@ -103,6 +104,7 @@ def complete_step(factory: FactoryT, actor: Actor, step_ids: Sequence[uuid.UUID]
                        key=lambda step: position[step.id])
         today = local_day(now)
         batch = resume_batch(session, steps, today=today)
+        require_at(session, actor, Action.RECORD_STEP, batch.station)
         draws = plan_draws(session, components, batch, today=today)
         checked = _check_parameters(session, batch, completion, now, max_age)
         _complete(session, batch, steps, completion, draws, now, checked)
