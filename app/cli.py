@@ -22,7 +22,7 @@ from app.services.errors import DomainError
 from app.services.lookup import lookup
 from app.services.lookup_views import to_json
 from app.services.permissions import SYSTEM, Actor
-from app.services.users import add_user, has_users, list_users
+from app.services.users import add_user, has_users
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -77,13 +77,17 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
     cli_serve.add_commands(commands)
     cli_tokens.add_commands(commands)
+    from app import cli_exchange  # exchange import|export|watch: CSV/JSON files, its own module
+
+    cli_exchange.add_commands(commands)
     return parser.parse_args(argv)
 
 
 def execute(args: argparse.Namespace, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
-    from app import cli_audit, cli_reports, cli_serve, cli_tokens
+    from app import cli_audit, cli_exchange, cli_reports, cli_serve, cli_tokens
 
     handlers: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {
+        "exchange": cli_exchange.run,
         "audit": cli_audit.run, "report": cli_reports.run, "serve": cli_serve.run, "token": cli_tokens.run,
         "db": _db, "user": _user, "demo": _demo, "item": _item, "trace": cli_trace.run, "import": cli_trace.run,
         "devices": cli_devices.run, "simulate": cli_devices.run, "spc": cli_spc.run, "label": cli_labels.run,
@@ -129,9 +133,7 @@ def _user(args: argparse.Namespace, out: TextIO) -> int:
         return cli_auth.run(args, out)
     factory = open_database(args)
     if args.user_command == "list":
-        for u in list_users(factory):
-            print(f"{u.username:<20} {u.role.value:<17} {u.full_name}{'' if u.active else '  (inactive)'}",
-                  file=out)
+        cli_auth.print_users(factory, out)  # with each restricted user's work centres
         return 0
     actor: Actor = SYSTEM
     if args.as_user:

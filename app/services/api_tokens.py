@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.models import Role
+from app.models import Role, User
 from app.models.api import ApiToken
 from app.models.base import utcnow
 from app.services.errors import AuthenticationFailed, NotFound, ValidationError
@@ -142,3 +142,10 @@ def authenticate(factory: sessionmaker[Session], secret: str) -> TokenActor:
         actor = Actor(username=f"api:{token.name}", role=TOKEN_ROLE, user_id=token.created_by_id,
                       full_name=f"API token {token.name}")
         return TokenActor(token.id, token.name, frozenset(token.scopes.split()), actor)
+
+
+def token_creators(factory: sessionmaker[Session]) -> dict[uuid.UUID, str]:
+    """Token id → the username of the administrator who created it (the admin GUI's "Created by")."""
+    with factory() as session:
+        return {token_id: username for token_id, username in session.execute(
+            select(ApiToken.id, User.username).join(User, ApiToken.created_by_id == User.id))}

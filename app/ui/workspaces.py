@@ -30,6 +30,7 @@ PAGE_MODULES: tuple[str, ...] = (
     "app.ui.audit_page",
     "app.ui.permissions_page",
     "app.ui.backup_page",
+    "app.ui.tokens_page",
 )
 # The Qt-free modules behind those pages (services and their worker functions): imported on the worker
 # thread while the login dialog waits, so the main window opens without loading them.
