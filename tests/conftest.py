@@ -11,6 +11,7 @@ import sys
 import tempfile
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 # Before anything imports Qt: no screen on CI or on the bench-test machine.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -199,6 +200,35 @@ class MigratedTemplates:
 @pytest.fixture(scope="session")
 def migrated(tmp_path_factory: pytest.TempPathFactory) -> MigratedTemplates:
     return MigratedTemplates(tmp_path_factory.mktemp("migrated"))
+
+
+@contextmanager
+def shared_database(backend: str, folder: Path, migrated: MigratedTemplates | None = None
+                    ) -> Iterator[tuple[str, Engine]]:
+    """A private migrated database for a module- or session-scoped fixture (a file in `folder`, or a fresh
+    PostgreSQL schema), dropped afterwards. With `migrated` it is copied from the template, else migrated."""
+    name = f"t_{uuid.uuid4().hex[:16]}"
+    admin: Engine | None = None
+    if backend == "sqlite":
+        url = f"sqlite:///{folder / 'threadline.db'}"
+    else:
+        admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f"CREATE SCHEMA {name}")
+        url = f"{PG_URL}?options=-csearch_path%3D{name}"
+    if migrated is not None:
+        migrated.fill_sqlite(url)
+    engine = make_engine(url)
+    try:
+        if migrated is not None:
+            migrated.fill_postgresql(engine)
+        schema.upgrade(engine)
+        yield url, engine
+    finally:
+        engine.dispose()
+        if admin is not None:
+            drop_schema(admin, name)
+            admin.dispose()
 
 
 @pytest.fixture(autouse=True)

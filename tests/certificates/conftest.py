@@ -4,7 +4,6 @@ session, and the demo's people logged in: certificates need real genealogy, and 
 from __future__ import annotations
 
 import io
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -13,18 +12,17 @@ from pathlib import Path
 import pypdfium2
 import pytest
 from pypdf import PdfReader
-from sqlalchemy import create_engine, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.db import make_engine, make_session_factory
+from app.db import make_session_factory
 from app.models import Item, PartDefinition, Shipment, ShipmentLine
 from app.reports.page import Company
-from app.services import schema
 from app.services.certificates import SigningKey, create_trial_key
 from app.services.demo import DEMO_PASSWORD, DemoSummary, build_demo_plant
 from app.services.permissions import SYSTEM, Actor
 from app.services.users import authenticate
-from tests.conftest import PG_URL
+from tests.conftest import shared_database
 
 UNITS = 24
 COMPANY = Company.from_text("Acme Valves GmbH", "Werkstraße 12; 70565 Stuttgart; Germany")
@@ -74,26 +72,10 @@ class Plant:
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
 def plant(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Plant]:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('plant') / 'threadline.db'}"
-        admin = None
-    else:
-        name = f"t_{uuid.uuid4().hex[:16]}"
-        admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f"CREATE SCHEMA {name}")
-        url = f"{PG_URL}?options=-csearch_path%3D{name}"
-    engine = make_engine(url)
-    schema.upgrade(engine)
-    factory = make_session_factory(engine)
-    try:
-        yield Plant(url, factory, build_demo_plant(factory, SYSTEM, units=UNITS, seed=7))
-    finally:
-        engine.dispose()
-        if admin is not None:
-            with admin.connect() as conn:
-                conn.exec_driver_sql(f"DROP SCHEMA {name} CASCADE")
-            admin.dispose()
+    with shared_database(request.param, tmp_path_factory.mktemp("plant")) as (url, engine):
+        factory = make_session_factory(engine)
+        yield Plant(url, factory,
+                    build_demo_plant(factory, SYSTEM, units=UNITS, seed=7))
 
 
 @pytest.fixture(scope="session")

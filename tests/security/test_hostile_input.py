@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import ast
 import io
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,16 +18,15 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import Engine, create_engine, func, inspect, select, table
+from sqlalchemy import Engine, func, inspect, select, table
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.cli import execute, parse_args
-from app.db import make_engine, make_session_factory
+from app.db import make_session_factory
 from app.devices.epc import describe_epc
 from app.devices.errors import FrameRejected
 from app.devices.scanner import ScanDecoder
 from app.models import Equipment, Item, Station
-from app.services import schema
 from app.services.audit_query import AuditFilter, find_audit
 from app.services.demo import build_demo_plant
 from app.services.errors import DomainError
@@ -39,7 +37,7 @@ from app.services.station import scan
 from app.services.station.station_info import customer_order, identify
 from app.services.trace import trace
 from app.trace import Direction
-from tests.conftest import PG_URL, MigratedTemplates
+from tests.conftest import MigratedTemplates, shared_database
 
 APP = Path(__file__).resolve().parents[2] / "app"
 
@@ -88,20 +86,7 @@ class Plant:
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def plant(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
           migrated: MigratedTemplates) -> Iterator[Plant]:
-    admin: Engine | None = None
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('hostile') / 'threadline.db'}"
-    else:
-        name = f"t_{uuid.uuid4().hex[:16]}"
-        admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f"CREATE SCHEMA {name}")
-        url = f"{PG_URL}?options=-csearch_path%3D{name}"
-    migrated.fill_sqlite(url)
-    engine = make_engine(url)
-    try:
-        migrated.fill_postgresql(engine)
-        schema.upgrade(engine)
+    with shared_database(request.param, tmp_path_factory.mktemp("hostile"), migrated) as (url, engine):
         factory = make_session_factory(engine)
         build_demo_plant(factory, SYSTEM, units=10, seed=3)
         with factory() as session:
@@ -110,12 +95,6 @@ def plant(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
             station = session.scalars(select(Station.name).order_by(Station.name)).first()
             equipment = session.scalars(select(Equipment.code).order_by(Equipment.code)).first()
         yield Plant(url, factory, engine, serial, station, equipment)
-    finally:
-        engine.dispose()
-        if admin is not None:
-            with admin.connect() as conn:
-                conn.exec_driver_sql(f"DROP SCHEMA {name} CASCADE")
-            admin.dispose()
 
 
 @pytest.fixture

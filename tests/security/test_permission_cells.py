@@ -15,12 +15,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import pytest
-from sqlalchemy import Engine, create_engine, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.db import make_engine, make_session_factory
+from app.db import make_session_factory
 from app.models import AuditEvent, Disposition, PlanType, Role
-from app.services import schema
 from app.services.api_tokens import revoke_token
 from app.services.auth import set_pin, unlock_user
 from app.services.certificates.issuing import revoke_certificate
@@ -39,7 +38,7 @@ from app.services.station.station_info import rework_approver
 from app.services.station.steps import complete_step
 from app.services.station.views import ParameterDefinition, Receipt, SerializeRequest, ShipRequest
 from app.services.users import actor_for, add_user
-from tests.conftest import PG_URL, MigratedTemplates
+from tests.conftest import MigratedTemplates, shared_database
 
 PASSWORD = "password-123"
 PINS = {Role.OPERATOR: "4826", Role.INSPECTOR: "5937", Role.SUPERVISOR: "6148", Role.QUALITY_ENGINEER: "7259",
@@ -65,20 +64,7 @@ class Bench:
 def bench(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
           migrated: MigratedTemplates) -> Iterator[Bench]:
     """A migrated database with one real user per role, shared by every cell of one backend."""
-    admin_engine: Engine | None = None
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('cells') / 'threadline.db'}"
-    else:
-        name = f"t_{uuid.uuid4().hex[:16]}"
-        admin_engine = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-        with admin_engine.connect() as conn:
-            conn.exec_driver_sql(f"CREATE SCHEMA {name}")
-        url = f"{PG_URL}?options=-csearch_path%3D{name}"
-    migrated.fill_sqlite(url)
-    engine = make_engine(url)
-    try:
-        migrated.fill_postgresql(engine)
-        schema.upgrade(engine)
+    with shared_database(request.param, tmp_path_factory.mktemp("cells"), migrated) as (url, engine):
         factory = make_session_factory(engine)
         boss = actor_for(add_user(factory, SYSTEM, username="root", full_name="Root Admin", role=Role.ADMIN,
                                   password=PASSWORD))
@@ -86,12 +72,6 @@ def bench(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
                                            full_name=f"Test {role.label}", role=role, password=PASSWORD))
                   for role in Role}
         yield Bench(factory, people)
-    finally:
-        engine.dispose()
-        if admin_engine is not None:
-            with admin_engine.connect() as conn:
-                conn.exec_driver_sql(f"DROP SCHEMA {name} CASCADE")
-            admin_engine.dispose()
 
 
 # For each action, one call into a service that guards it. Each asks about something that does not exist (or
