@@ -75,7 +75,8 @@ SETTINGS: dict[str, Setting] = {
         Setting("company.logo_file", str, "",
                 "A PNG or JPEG logo printed at the top left of certificates; empty prints the name only."),
         Setting("certificates.verify_url", str, "",
-                "Web address customers check certificates at; the QR code carries it with ?id=…&sha256=…. "
+                "Web address customers check certificates at, e.g. https://trace.example.com/m/verify (the "
+                "phone page of `threadline serve`); the QR code carries it with ?id=…&sha256=…. "
                 "Empty: the QR carries the certificate id and content hash only."),
         Setting("certificates.signing_key_file", str, "",
                 "The organisation's PKCS#12 (.p12/.pfx) signing certificate; empty means 'signing/"

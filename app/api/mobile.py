@@ -1,5 +1,5 @@
 """The phone trace page: server-rendered HTML a QR code on a label or certificate can open
-(/m/item/{identifier}, /m/certificate/{number}). Read-only; a token given once (QR `?token=` or the form)
+(/m/item/{identifier}, /m/certificate/{number}, /m/verify?id=…&sha256=…). Read-only; a token given once (QR `?token=` or the form)
 is kept in a cookie, and its scopes limit what is shown."""
 
 from __future__ import annotations
@@ -110,4 +110,17 @@ def certificate_page(number: str, request: Request) -> Response:
         status = certificate_status(request.app.state.factory, number)
     except DomainError as exc:
         return _refused(exc, request)
-    return _remember(_render("certificate.html", c=status), request)
+    return _remember(_render("certificate.html", c=status, hash_matches=None), request)
+
+
+@router.get("/verify", response_class=HTMLResponse)
+def verify_page(request: Request, id: str, sha256: str = "") -> Response:  # noqa: A002 - the QR's own name
+    """Where a certificate's QR code leads when `certificates.verify_url` is this page: the issued record, and
+    whether the hash printed on the paper is the hash of what was issued."""
+    try:
+        _token(request, "read:certificates")
+        status = certificate_status(request.app.state.factory, id)
+    except DomainError as exc:
+        return _refused(exc, request)
+    matches = sha256.strip().lower() == status.content_sha256.lower() if sha256.strip() else None
+    return _remember(_render("certificate.html", c=status, hash_matches=matches), request)

@@ -3,9 +3,17 @@ certificate status, each behind its scope."""
 
 from __future__ import annotations
 
+import zxingcpp
+from PIL import Image
+
+from app.models.certificates import CertificateSubject
+from app.reports.page import Company
+from app.services.certificates.issuing import Subject, issue_certificate
+from app.services.certificates.signing import create_trial_key
 from app.services.station import Receipt, receive, release
 from app.services.trace import trace
 from app.trace import Direction
+from tests.certificates.conftest import render_pages
 from tests.station.conftest import BODY
 
 
@@ -72,3 +80,27 @@ def test_items_recall_and_inspections_read_back(api):
     assert missing.status_code == 404 and "No certificate C-26-00001 was issued" in missing.json()["detail"]
     assert empty.status_code == 422 and "PDF" in empty.json()["detail"]
     assert junk.status_code == 200 and junk.json()["valid"] is False
+
+
+
+def test_the_certificate_qr_link_opens_the_record_and_checks_the_printed_hash(api, tmp_path):
+    received = receive(api.factory, api.actors["op"], Receipt(part_number=BODY, supplier="ACME",
+                                                              supplier_lot="QR-1", quantity=1, serials=1))
+    release(api.factory, api.actors["insp"], received.lot.code)
+    key = create_trial_key(tmp_path / "organisation.p12", "Acme Valves GmbH", "trial-passphrase-1")
+    issued = issue_certificate(api.factory, api.actors["sup"],
+                               Subject(CertificateSubject.SERIAL, received.serials[0]), tmp_path / "cert.pdf",
+                               signing_key=key, company=Company("Acme Valves GmbH"),
+                               verify_url=f"{api.url}/m/verify")
+    # The QR code read back from the printed page, as a customer's phone would.
+    [code] = zxingcpp.read_barcodes(Image.open(render_pages(issued.path, tmp_path, dpi=150)[0]))
+    assert code.text == f"{api.url}/m/verify?id={issued.id}&sha256={issued.content_sha256}"
+    forged_link = code.text.replace(issued.content_sha256, "0" * 64)
+    with api.client(None) as http:
+        unauthorised = http.get(code.text)
+        genuine = http.get(f"{code.text}&token={api.tokens['erp']}")
+        forged = http.get(f"{forged_link}&token={api.tokens['erp']}")
+    assert "token" in unauthorised.text.lower() and issued.number not in unauthorised.text
+    assert genuine.status_code == 200 and issued.number in genuine.text and received.serials[0] in genuine.text
+    assert "Matches" in genuine.text and "Does not match" not in genuine.text
+    assert forged.status_code == 200 and "Does not match" in forged.text
