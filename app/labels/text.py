@@ -4,7 +4,6 @@ is Bitstream Vera, which ships inside reportlab, so the installed app needs no f
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -15,6 +14,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from app.labels.items import LabelItem
+from app.reports.glyphs import fold_to_font
 
 FONT, BOLD = "ThreadlineLabel", "ThreadlineLabel-Bold"
 LEADING = 1.22  # line pitch as a multiple of the font size
@@ -26,24 +26,10 @@ def register_fonts() -> None:
     pdfmetrics.registerFont(TTFont(BOLD, "VeraBd.ttf"))
 
 
-@cache
-def _covered() -> frozenset[int]:
-    register_fonts()
-    return frozenset(pdfmetrics.getFont(FONT).face.charToGlyph)
-
-
 def printable(text: str) -> str:
     """Characters the font lacks become their base letter ('ě' → 'e') rather than an empty box."""
-    covered = _covered()
-    out = []
-    for char in text:
-        if ord(char) in covered:
-            out.append(char)
-            continue
-        base = "".join(c for c in unicodedata.normalize("NFKD", char)
-                       if ord(c) in covered and not unicodedata.combining(c))
-        out.append(base or "?")
-    return "".join(out)
+    register_fonts()
+    return fold_to_font(FONT, text)
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,6 @@ Either is embedded in the PDF and extracts as Unicode text."""
 from __future__ import annotations
 
 import os
-import unicodedata
 from functools import cache
 from pathlib import Path
 
@@ -16,6 +15,8 @@ from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
+
+from app.reports.glyphs import fold_to_font
 
 FONT, BOLD = "ThreadlineReport", "ThreadlineReport-Bold"
 INK = colors.HexColor("#1a1a1a")
@@ -56,26 +57,12 @@ def register_fonts() -> None:
     pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=BOLD, italic=FONT, boldItalic=BOLD)
 
 
-@cache
-def _covered() -> frozenset[int]:
-    register_fonts()
-    return frozenset(pdfmetrics.getFont(FONT).face.charToGlyph)
-
-
 def printable(text: str | None) -> str:
     """Characters the font lacks become their base letter ('ě' → 'e') or '?', never an empty box."""
     if not text:
         return ""
-    covered = _covered()
-    out = []
-    for char in text:
-        if ord(char) in covered:
-            out.append(char)
-            continue
-        base = "".join(c for c in unicodedata.normalize("NFKD", char)
-                       if ord(c) in covered and not unicodedata.combining(c))
-        out.append(base or "?")
-    return "".join(out)
+    register_fonts()
+    return fold_to_font(FONT, text)
 
 
 @cache
