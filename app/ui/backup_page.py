@@ -64,6 +64,10 @@ def _local(moment: datetime) -> str:
     return moment.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
+# Runners of closed windows whose backup may still be running (see BackupScheduler.stop).
+_RETIRED_RUNNERS: list[TaskRunner] = []
+
+
 class BackupScheduler(QObject):
     """Backs up when the newest backup in `backup.dir` is `backup.every_hours` old, then prunes. Settings
     are read at every check, so changing the schedule takes effect without a restart.
@@ -121,6 +125,11 @@ class BackupScheduler(QObject):
         """At window close: no new checks; a backup under way finishes (its file appears only when whole)."""
         self._stopped = True
         self.timer.stop()
+        # The window (and this scheduler) may be deleted while a backup still runs on the worker. The worker
+        # then reports to its Task, a child of the runner: the runner must outlive the window, or that report
+        # would reach a deleted object and crash the process. So it is kept here until the program ends.
+        self.runner.setParent(None)
+        _RETIRED_RUNNERS.append(self.runner)
         self.runner.shutdown(wait=False)
 
     def check(self) -> None:

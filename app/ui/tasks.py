@@ -107,6 +107,15 @@ class Task(QObject):
         self.finished.emit()
 
 
+def _deliver(task: Task, kind: str, payload: Any) -> None:
+    """From the worker: a runner deleted without waiting for its thread (which it must not be) would leave a
+    dead Task here; emitting on it would crash the process, so the result is dropped and logged instead."""
+    if isValid(task):
+        task._delivered.emit(kind, payload)
+    else:
+        log.warning("Task %s finished after its runner was deleted; result dropped", task.name)
+
+
 class TaskRunner(QObject):
     """Owns the worker thread. Create one per application; `shutdown()` before the event loop ends."""
 
@@ -148,18 +157,18 @@ class TaskRunner(QObject):
     @staticmethod
     def _work(task: Task, func: Callable[..., Any], args: tuple, kwargs: dict) -> None:
         if task.cancelled():
-            task._delivered.emit("error", TaskCancelled(f"{task.name} was cancelled before it started."))
+            _deliver(task, "error", TaskCancelled(f"{task.name} was cancelled before it started."))
             return
         try:
             result = func(*args, **kwargs)
         except DomainError as exc:
             log.info("Task %s: %s", task.name, exc)
-            task._delivered.emit("error", exc)
+            _deliver(task, "error", exc)
         except Exception as exc:
             log.exception("Task %s failed", task.name)
-            task._delivered.emit("error", exc)
+            _deliver(task, "error", exc)
         else:
-            task._delivered.emit("result", result)
+            _deliver(task, "result", result)
 
     def _forget(self, task: Task) -> None:
         self._running.discard(task)
