@@ -7,7 +7,7 @@ import logging
 import sys
 from importlib import resources
 from string import Template
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QGuiApplication, QIcon
@@ -19,6 +19,7 @@ from app.config import SETTINGS, Settings, SettingsError
 if TYPE_CHECKING:
     from app.devices.reader import Backoff
     from app.ui.main_window import MainWindow
+    from app.ui.startup import Startup
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +82,36 @@ def start_station_devices(application: QApplication, settings: Settings, window:
     devices.start()
 
 
-def run(db_url: str | None = None) -> int:
+def drive_smoke_test(startup: Startup) -> None:
+    """`--smoke-test`: log in as the demo admin, print and exit 0 once the main window is shown; any message
+    box (a failure) prints and exits 1. Only the demo plant's known login is used, never a real one."""
+    from app.services.demo import DEMO_PASSWORD
+
+    def login(dialog: Any) -> None:
+        if not (startup.database and startup.database.demo_logins):
+            print("smoke test: not a demo database, nobody to log in as", file=sys.stderr)
+            startup._finish(2)
+            return
+        dialog.username.setText("admin")
+        dialog.password.setText(DEMO_PASSWORD)
+        dialog.submit()
+
+    def shown(window: Any) -> None:
+        print(f"smoke test: main window shown: {window.windowTitle()}", flush=True)
+        startup._finish(0)
+
+    def failed(*exc_info: Any) -> None:  # an exception in a slot would otherwise leave the test hanging
+        sys.__excepthook__(*exc_info)
+        startup._finish(1)
+
+    sys.excepthook = failed
+    startup.login_shown.connect(login)
+    startup.main_window_shown.connect(shown)
+    startup.message_shown.connect(lambda box: (print(f"smoke test: {box.text()}: {box.informativeText()}",
+                                                     file=sys.stderr), startup._finish(1)))
+
+
+def run(db_url: str | None = None, *, smoke_test: bool = False) -> int:
     """Start the GUI; `db_url` is the `--db` value from the command line, if any."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if QApplication.instance() is None:
@@ -100,6 +130,8 @@ def run(db_url: str | None = None) -> int:
     from app.ui.startup import Startup  # after the style: the first window appears styled
 
     startup = Startup(settings, db_url)
+    if smoke_test:
+        drive_smoke_test(startup)
     startup.main_window_shown.connect(lambda window: start_station_devices(application, settings, window))
     startup.finished.connect(application.exit)
     startup.start()
