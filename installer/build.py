@@ -4,7 +4,8 @@
     .venv/bin/pip install -e '.[build]'
     .venv/bin/python installer/build.py [--skip-pyinstaller] [--check]
 
-Output: dist/threadline/ (the application), and dist/threadline-<version>-linux-<arch>.tar.gz or
+Output: installer/threadline.ico (generated from the app's SVG, for the Windows executables and installer),
+dist/threadline/ (the application), and dist/threadline-<version>-linux-<arch>.tar.gz or
 dist/threadline-<version>-setup.exe. --check runs the bundle's `--version` and an offscreen smoke test.
 """
 
@@ -14,6 +15,7 @@ import argparse
 import os
 import platform
 import shutil
+import struct
 import subprocess
 import sys
 import tarfile
@@ -26,6 +28,10 @@ INSTALLER = ROOT / "installer"
 DIST = ROOT / "dist"
 BUNDLE = DIST / "threadline"
 WINDOWS = sys.platform == "win32"
+SVG_ICON = ROOT / "app" / "resources" / "threadline.svg"
+ICO_ICON = INSTALLER / "threadline.ico"  # generated, not committed: threadline.spec and .iss read it
+# Explorer, the taskbar and the Start menu pick among these (16–48 at 100–200 % scaling, 256 for tiles).
+ICO_SIZES = (16, 24, 32, 48, 64, 128, 256)
 
 DESKTOP_ENTRY = """[Desktop Entry]
 Type=Application
@@ -51,7 +57,68 @@ def executable(bundle: Path = BUNDLE) -> Path:
     return bundle / ("threadline-cli.exe" if WINDOWS else "threadline")
 
 
+def write_icon(svg: Path = SVG_ICON, out: Path = ICO_ICON, sizes: tuple[int, ...] = ICO_SIZES) -> Path:
+    """A multi-size Windows .ico of the app's SVG. Each size is rendered from the vector (crisper at 16 px
+    than scaling one bitmap down); Qt's ICO writer stores one image per file, so the container is written
+    here."""
+    from PySide6.QtCore import QBuffer, QIODevice, Qt
+    from PySide6.QtGui import QImage, QPainter
+    from PySide6.QtSvg import QSvgRenderer
+
+    renderer = QSvgRenderer(str(svg))
+    if not renderer.isValid():
+        raise SystemExit(f"{svg} is not an SVG Qt can render")
+    images = []
+    for size in sizes:
+        image = QImage(size, size, QImage.Format.Format_ARGB32)
+        image.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(image)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        renderer.render(painter)
+        painter.end()
+        if size >= 256:  # PNG inside the .ico, as Windows expects for 256 px (uncompressed: 256 KB)
+            buffer = QBuffer()
+            buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+            image.save(buffer, "PNG")
+            images.append(bytes(buffer.data()))
+        else:  # the classic BMP form for the small sizes, which every Windows tool reads
+            images.append(_ico_bitmap(image))
+    directory, offset = b"", 6 + 16 * len(sizes)
+    for size, data in zip(sizes, images):
+        # width, height (0 means 256), palette colours, reserved, planes, bits per pixel, size, offset
+        directory += struct.pack("<BBBBHHII", size % 256, size % 256, 0, 0, 1, 32, len(data), offset)
+        offset += len(data)
+    out.write_bytes(struct.pack("<HHH", 0, 1, len(sizes)) + directory + b"".join(images))
+    print(f"icon: {out} ({', '.join(map(str, sizes))} px)")
+    return out
+
+
+def _ico_bitmap(image) -> bytes:
+    """An ICO entry in BMP form: a BITMAPINFOHEADER (height doubled for the mask), 32-bit BGRA rows bottom-up,
+    then the 1-bit transparency mask that old readers use instead of the alpha channel."""
+    from PySide6.QtGui import QImage
+
+    size = image.width()
+    rgba = image.convertToFormat(QImage.Format.Format_RGBA8888)  # bytes R, G, B, A on any CPU
+    stride = rgba.bytesPerLine()
+    pixels = bytearray(rgba.constBits())
+    pixels[0::4], pixels[2::4] = pixels[2::4], pixels[0::4]  # → B, G, R, A as BMP wants
+    rows = [bytes(pixels[y * stride:y * stride + size * 4]) for y in reversed(range(size))]
+    mask_stride = (size + 31) // 32 * 4
+    mask = b""
+    for row in rows:
+        bits = bytearray(mask_stride)
+        for x in range(size):
+            if row[x * 4 + 3] == 0:  # fully transparent: mask bit set
+                bits[x // 8] |= 0x80 >> (x % 8)
+        mask += bytes(bits)
+    colour = b"".join(rows)
+    header = struct.pack("<IiiHHIIiiII", 40, size, size * 2, 1, 32, 0, len(colour) + len(mask), 0, 0, 0, 0)
+    return header + colour + mask
+
+
 def run_pyinstaller() -> None:
+    write_icon()  # the spec gives it to the Windows executables (also when bench_bundle.py rebuilds)
     started = time.perf_counter()
     subprocess.run([sys.executable, "-m", "PyInstaller", "--noconfirm", "--clean", "--log-level", "WARN",
                     "--distpath", str(DIST), "--workpath", str(ROOT / "build" / "pyinstaller"),
@@ -88,7 +155,7 @@ def windows_installer() -> Path:
     if not Path(iscc).exists():
         raise SystemExit("Inno Setup 6 (ISCC.exe) is needed for the installer: https://jrsoftware.org/isinfo.php")
     subprocess.run([iscc, f"/DAppVersion={version()}", f"/DSourceDir={BUNDLE}", f"/DOutputDir={DIST}",
-                    str(INSTALLER / "threadline.iss")], check=True)
+                    f"/DIconFile={ICO_ICON}", str(INSTALLER / "threadline.iss")], check=True)
     setup = DIST / f"threadline-{version()}-setup.exe"
     print(f"Windows: {setup}")
     return setup
@@ -121,7 +188,9 @@ def main() -> None:
     parser.add_argument("--skip-pyinstaller", action="store_true", help="package the existing dist/threadline")
     parser.add_argument("--check", action="store_true", help="run --version and the smoke test on the bundle")
     args = parser.parse_args()
-    if not args.skip_pyinstaller:
+    if args.skip_pyinstaller:
+        write_icon()  # the Windows installer's own icon; well under a second
+    else:
         run_pyinstaller()
     if WINDOWS:
         windows_installer()

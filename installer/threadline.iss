@@ -1,5 +1,6 @@
 ; Inno Setup 6 script: the Windows installer for the one-folder application in dist\threadline.
-; Run by installer\build.py as:  iscc /DAppVersion=0.1.0 /DSourceDir=...\dist\threadline /DOutputDir=...\dist threadline.iss
+; Run by installer\build.py as:  iscc /DAppVersion=0.1.0 /DSourceDir=...\dist\threadline /DOutputDir=...\dist
+;                                   /DIconFile=...\installer\threadline.ico threadline.iss
 ; Per-machine install under Program Files, Start-menu and optional desktop shortcuts, uninstall entry.
 ; Settings and the embedded database live in the user's profile (platformdirs), so an update or an
 ; uninstall leaves them alone; the app migrates the database (after a backup) on its next start.
@@ -12,6 +13,10 @@
 #endif
 #ifndef OutputDir
   #define OutputDir "..\dist"
+#endif
+; threadline.ico is generated from app\resources\threadline.svg by installer\build.py (16-256 px).
+#ifndef IconFile
+  #define IconFile "threadline.ico"
 #endif
 
 [Setup]
@@ -30,6 +35,8 @@ OutputBaseFilename=threadline-{#AppVersion}-setup
 Compression=lzma2/max
 SolidCompression=yes
 WizardStyle=modern
+; Setup's and the uninstaller's own icon; the shortcuts show threadline.exe's, which is the same.
+SetupIconFile={#IconFile}
 ArchitecturesAllowed=x64compatible
 ArchitecturesInstallIn64BitMode=x64compatible
 UninstallDisplayIcon={app}\threadline.exe
