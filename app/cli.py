@@ -34,7 +34,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     db = commands.add_parser("db", help="database schema").add_subparsers(dest="db_command", required=True)
-    db.add_parser("upgrade", help="migrate the schema to this version (SQLite files are backed up first)")
+    db.add_parser("upgrade", help="migrate the schema to this version (after a backup into backup.dir)")
     db.add_parser("info", help="show which database is used and its schema revision")
 
     user = commands.add_parser("user", help="users and roles").add_subparsers(dest="user_command", required=True)

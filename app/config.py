@@ -37,6 +37,9 @@ SETTINGS: dict[str, Setting] = {
         Setting("demo.units_on_first_start", int, 2000,
                 "Finished units of the demo plant built when the app starts on an empty embedded database."),
         Setting("ui.font_point_size", int, 12, "Base font size of the application, readable at arm's length."),
+        Setting("app.last_version", str, "",
+                "The Threadline version that last started on this PC, kept by the application: when a newer "
+                "one starts, it says once what changed. Empty on a PC where Threadline never ran."),
         Setting("devices.station", list, [],
                 "This station's serial devices, started after log-in: a list of {name, profile, port, "
                 "options}; port is a path (COM3, /dev/ttyACM0, socket://host:port) or {vid, pid, "

@@ -26,6 +26,7 @@ class Action(str, enum.Enum):
     ISSUE_CERTIFICATE = "issue_certificate"
     EDIT_ORDERS = "edit_orders"  # suppliers, work orders, customer orders (the ERP's master data)
     MANAGE_API_TOKENS = "manage_api_tokens"
+    SET_UP_STATIONS = "set_up_stations"  # register a bench PC as a station at a work centre
 
     @property
     def label(self) -> str:
@@ -51,6 +52,8 @@ MATRIX: dict[Action, set[Role]] = {
     Action.EDIT_ORDERS: {Role.SUPERVISOR, Role.ADMIN},
     # API tokens are credentials, created and revoked like user accounts.
     Action.MANAGE_API_TOKENS: {Role.ADMIN},
+    # Whoever installs a bench: IT (administrators) or the supervisor of the shop floor.
+    Action.SET_UP_STATIONS: {Role.SUPERVISOR, Role.ADMIN},
 }
 
 

@@ -134,6 +134,7 @@ class DevicesPage(QWidget):
         intro = QLabel("Serial scanners, RFID readers and gauges of this station: add, test live, save. "
                        "They start after each log-in.",
                        objectName="mutedLabel", wordWrap=True)
+        self.heading = (title, intro)  # the setup assistant has its own
         station = QWidget()
         left = QVBoxLayout(station)
         left.setContentsMargins(0, 0, 0, 0)

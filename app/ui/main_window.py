@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 import app
 from app.models import Role
+from app.services.permissions import Action, allowed
 from app.trace import Direction
 from app.ui.idle_watch import IdleWatch
 from app.ui.workspaces import PageContext, Workspace, workspaces
@@ -94,6 +95,7 @@ class MainWindow(QMainWindow):
         """The workspaces this user may use, in the navigation and the Go menu; pages are built when first
         shown."""
         self.unlock_action.setVisible(self.context.actor.role is Role.ADMIN)
+        self.setup_action.setVisible(allowed(self.context.actor, Action.SET_UP_STATIONS))
         self.workspaces = workspaces(self.context.actor)
         for workspace in self.workspaces:
             item = QListWidgetItem(workspace.title)
@@ -256,6 +258,12 @@ class MainWindow(QMainWindow):
 
         self.go_menu = self.menuBar().addMenu("&Go")
 
+        settings_menu = self.menuBar().addMenu("Se&ttings")
+        # The first-run assistant again: database, station and work centre, devices.
+        self.setup_action = QAction("&Station setup…", self)
+        self.setup_action.triggered.connect(self.open_station_setup)
+        settings_menu.addAction(self.setup_action)
+
         help_menu = self.menuBar().addMenu("&Help")
         about = QAction("&About Threadline", self)
         about.triggered.connect(self.show_about)
@@ -335,6 +343,40 @@ class MainWindow(QMainWindow):
         self.unlock_dialog = UnlockDialog(self.context.factory, self.context.actor, self.context.runner, self)
         self.unlock_dialog.open()
         return self.unlock_dialog
+
+    def open_station_setup(self) -> QWidget:
+        from app.ui.setup_wizard import SetupWizard
+
+        bind = self.context.factory.kw.get("bind")
+        self.setup_wizard = SetupWizard(self.context.settings, self.context.runner, actor=self.context.actor,
+                                        current_url=bind.url.render_as_string() if bind is not None else "",
+                                        parent=self)
+        self.setup_wizard.applied.connect(self._station_set_up)
+        self.setup_wizard.open()
+        return self.setup_wizard
+
+    def _station_set_up(self, _summary: object) -> None:
+        """The bench's new choices take effect now, except another database: that one opens at the next start."""
+        from app.ui.device_settings import load_devices, resolve_devices, station_profiles
+
+        settings = self.context.settings
+        station = settings.station_name()
+        self.setWindowTitle(f"Threadline — {station}")
+        self.station_label.setText(f"Station {station}")
+        if self.devices is not None:
+            self.devices.configure(*resolve_devices(load_devices(settings), station_profiles(settings)))
+            self.devices.start()
+        page = self.pages.currentWidget()
+        if hasattr(page, "activated"):
+            page.activated()
+        wizard = self.setup_wizard
+        if not wizard.choices.same_database:
+            self.setup_notice = QMessageBox(
+                QMessageBox.Icon.Information, "Threadline — Station setup", "Saved. The other database opens at "
+                "the next start of Threadline.", QMessageBox.StandardButton.Ok, self)
+            self.setup_notice.setInformativeText("Quit and start Threadline again to work on it; until then this "
+                                                 "window stays on the database it opened.")
+            self.setup_notice.open()
 
     def show_about(self) -> None:
         self.about_box = QMessageBox(QMessageBox.Icon.Information, "About Threadline",

@@ -5,12 +5,13 @@ window says what is happening; every failure becomes a sentence with a way on (R
 from __future__ import annotations
 
 import logging
+import os
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QMessageBox, QProgressDialog
 
-from app.config import Settings
+from app.config import SETTINGS, Settings
 from app.services.errors import DatabaseUnavailable, SchemaTooNew
 from app.ui.startup_window import StartupWindow
 from app.ui.tasks import TaskCancelled, TaskRunner, describe_error
@@ -19,6 +20,8 @@ if TYPE_CHECKING:
     from app.services.permissions import Actor
     from app.ui.login_dialog import LoginDialog
     from app.ui.main_window import MainWindow
+    from app.ui.setup_admin_page import FirstAdminDialog
+    from app.ui.setup_wizard import SetupWizard
     from app.ui.startup_work import OpenedDatabase
 
 log = logging.getLogger(__name__)
@@ -67,12 +70,16 @@ class Startup(QObject):
         login_shown(object): the LoginDialog, each time one opens.
         main_window_shown(object): the MainWindow, each time one opens.
         message_shown(object): a QMessageBox about to wait for an answer (tests click it).
+        setup_shown(object): the SetupWizard of a first start on this PC.
+        first_admin_shown(object): the FirstAdminDialog of a database without users.
         finished(int): the application should exit with this code.
     """
 
     login_shown = Signal(object)
     main_window_shown = Signal(object)
     message_shown = Signal(object)
+    setup_shown = Signal(object)
+    first_admin_shown = Signal(object)
     finished = Signal(int)
 
     def __init__(self, settings: Settings, db_url: str | None = None, parent: QObject | None = None) -> None:
@@ -88,16 +95,60 @@ class Startup(QObject):
         self.login: LoginDialog | None = None
         self.window: MainWindow | None = None
         self.exit_code: int | None = None
+        self.setup: SetupWizard | None = None
+        self.first_admin: FirstAdminDialog | None = None
 
     # -- 1. database -----------------------------------------------------------------------------------
 
     def start(self) -> None:
+        if self._first_start_on_this_pc():
+            self._show_setup()
+            return
         if self.splash is None:
             self.splash = StartupWindow()
         self.splash.set_status("Opening the database and checking its schema …")
         self.splash.show()
         self.runner.run(_open_database, self.settings, self.db_url_override, name="open_database",
                         on_done=self._database_opened, on_failed=self._database_failed)
+
+    def _first_start_on_this_pc(self) -> bool:
+        """No settings file and no database named on the command line or in the environment: ask first."""
+        return (self.setup is None and not self.settings.path.exists() and not self.db_url_override
+                and not os.environ.get(SETTINGS["db.url"].env or ""))
+
+    def _show_setup(self) -> None:
+        from app.ui.setup_wizard import SetupWizard
+
+        self.setup = SetupWizard(self.settings, self.runner)
+        self.setup.accepted.connect(self.start)
+        self.setup.rejected.connect(lambda: self._finish(EXIT_OK))
+        self.setup.show()
+        self.setup.raise_()
+        self.setup.activateWindow()
+        self.setup_shown.emit(self.setup)
+
+    def _ask_first_admin(self) -> None:
+        """A database nobody can log in to (a new shared server): name its first administrator, then log in."""
+        from app.db import describe_url
+        from app.ui.setup_admin_page import FirstAdminDialog
+
+        assert self.database is not None
+        if self.splash is not None:
+            self.splash.close()
+        dialog = FirstAdminDialog(self.database.factory, self.runner, database=describe_url(self.database.url))
+        dialog.created.connect(lambda _username: self._first_admin_created())
+        dialog.rejected.connect(lambda: self._finish(EXIT_OK))
+        self.first_admin = dialog
+        dialog.show()
+        self.first_admin_shown.emit(dialog)
+
+    def _first_admin_created(self) -> None:
+        assert self.database is not None
+        self.database.has_users = True
+        if self.first_admin is not None:
+            self.first_admin.deleteLater()
+            self.first_admin = None
+        self._show_login()
 
     def _database_failed(self, error: BaseException) -> None:
         url = self._url_for_people()
@@ -118,20 +169,54 @@ class Startup(QObject):
         except Exception:  # noqa: BLE001 - the URL itself may be what is broken
             return self.db_url_override or "(the configured database)"
 
+    def _upgrade_database(self) -> None:
+        """A database with data on an older schema: back it up and migrate it (a second worker step, so the
+        window says so meanwhile), then carry on in `_database_opened`; a failure is a sentence with Retry."""
+        from app.ui.startup_work import upgrade_database
+
+        if self.splash is not None:
+            self.splash.set_status("Backing up the database before upgrading it to this version …")
+        self.runner.run(upgrade_database, self.database, self.settings, name="upgrade_database",
+                        on_done=self._database_opened, on_failed=self._database_failed)
+
+    def _announce_update(self) -> None:
+        """Once per new version on this PC, or after a schema migration: what changed, where the backup is.
+        Beside the log-in, not in its way; `message_shown` hands it to tests."""
+        from app import __version__
+        from app.services.release_notes import update_notice
+        from app.ui.whats_new import WhatsNewMessage
+
+        assert self.database is not None
+        last = self.settings.get("app.last_version") or None
+        notice = update_notice(last, __version__, backup=self.database.backup,
+                               migrated_from=self.database.upgrade_from if self.database.upgraded else None)
+        if last != __version__:
+            try:
+                self.settings.set("app.last_version", __version__)
+            except OSError as exc:  # a read-only settings folder must not stop the log-in
+                log.warning("Could not remember the version in %s: %s", self.settings.path, exc)
+        if notice is None:
+            return
+        box = WhatsNewMessage(notice)
+        box.finished.connect(box.deleteLater)
+        box.show()
+        self.update_message = box
+        self.message_shown.emit(box)
+
     def _database_opened(self, database: OpenedDatabase) -> None:
         self.database = database
+        if database.upgrade_from is not None and not database.upgraded:
+            self._upgrade_database()
+            return
         if database.backup:
             log.info("Schema upgraded; backup of the previous database at %s", database.backup)
         if database.has_users:
             self._show_login()
+            self._announce_update()
         elif database.embedded:
             self._build_demo()
         else:
-            self._ask("This database has no users yet", "Nobody can log in to this database yet.",
-                      "Create the first administrator on this PC's command line, then start Threadline "
-                      f"again:\n\nthreadline --db \"{_hide_password(database.url)}\" user add --role admin "
-                      "--full-name \"Your Name\" your.name",
-                      QMessageBox.StandardButton.Close, self._quit_not_started)
+            self._ask_first_admin()
 
     # -- 2. demo plant on a first start ------------------------------------------------------------------
 
@@ -266,7 +351,7 @@ class Startup(QObject):
         if self.exit_code is not None:
             return
         self.exit_code = code
-        for widget in (self.splash, self.login, self.window):
+        for widget in (self.splash, self.setup, self.first_admin, self.login, self.window):
             if widget is not None:
                 widget.close()
         self.finished.emit(code)

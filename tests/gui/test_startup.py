@@ -105,17 +105,35 @@ def test_an_unreachable_database_is_a_sentence_with_retry(qtbot, settings, start
     assert finished.args == [EXIT_NOT_STARTED]
 
 
-def test_no_users_on_a_shared_database_says_how_to_add_the_first(qtbot, db_url, settings, startup_for):
+def test_no_users_on_a_shared_database_asks_for_the_first_administrator(qtbot, db_url, settings, startup_for):
     startup = startup_for(settings, db_url)
-    with qtbot.waitSignal(startup.message_shown, timeout=20_000) as shown:
+    with qtbot.waitSignal(startup.first_admin_shown, timeout=20_000) as shown:
         startup.start()
-    box = shown.args[0]
-    assert box.text() == "This database has no users yet"
-    assert "user add --role admin" in box.informativeText()
-    assert startup.demo_summary is None
+    dialog = shown.args[0]
+    assert dialog.isVisible() and startup.demo_summary is None
+    form = dialog.form
+    for field, value in ((form.username, "ops.lead"), (form.full_name, "Olga Lead"), (form.password, "short"),
+                         (form.repeated, "short")):
+        qtbot.keyClicks(field, value)
+    qtbot.mouseClick(dialog.create_button, Qt.MouseButton.LeftButton)
+    assert "too short" in form.error.text() and dialog.isVisible()
+    for field in (form.password, form.repeated):
+        field.clear()
+        qtbot.keyClicks(field, "ops-lead-pw-1")
+    with qtbot.waitSignal(startup.login_shown, timeout=20_000) as login:
+        qtbot.mouseClick(dialog.create_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(startup.main_window_shown, timeout=10_000) as opened:
+        log_in(qtbot, login.args[0], "ops.lead", "ops-lead-pw-1")
+    assert opened.args[0].user_label.text() == "Olga Lead · Admin"
+
+
+def test_quitting_instead_of_naming_the_first_administrator(qtbot, db_url, settings, startup_for):
+    startup = startup_for(settings, db_url)
+    with qtbot.waitSignal(startup.first_admin_shown, timeout=20_000) as shown:
+        startup.start()
     with qtbot.waitSignal(startup.finished) as finished:
-        box.button(QMessageBox.StandardButton.Close).click()
-    assert finished.args == [EXIT_NOT_STARTED]
+        shown.args[0].quit_button.click()
+    assert finished.args == [EXIT_OK]
 
 
 def test_an_existing_database_goes_straight_to_the_login(qtbot, db_url, admin, settings, startup_for):

@@ -37,6 +37,7 @@ from app.services.station.shipping import ship
 from app.services.station.station_info import rework_approver
 from app.services.station.steps import complete_step
 from app.services.station.views import ParameterDefinition, Receipt, SerializeRequest, ShipRequest
+from app.services.station_setup import register_station
 from app.services.users import actor_for, add_user
 from tests.conftest import MigratedTemplates, shared_database
 
@@ -117,6 +118,7 @@ PROBES: dict[Action, tuple[Probe, ...]] = {
     Action.EDIT_ORDERS: (lambda f, a: create_work_order(f, a, number="WO-CELL", part_number="NO-SUCH-PART",
                                                        quantity=1),),
     Action.MANAGE_API_TOKENS: (lambda f, a: revoke_token(f, a, "no-such-token"),),
+    Action.SET_UP_STATIONS: (lambda f, a: register_station(f, a, "   ", "Turning"),),
 }
 
 CELLS = [pytest.param(action, role, id=f"{action.value}-{role.value}") for action in Action for role in Role]
