@@ -35,7 +35,8 @@ SETTINGS: dict[str, Setting] = {
         Setting("station.name", str, "", "This bench PC's station name; empty means the host name.",
                 env="THREADLINE_STATION"),
         Setting("demo.units_on_first_start", int, 2000,
-                "Finished units of the demo plant built when the app starts on an empty embedded database."),
+                "Finished units of the demo plant built when the app starts on an empty embedded database.",
+                env="THREADLINE_DEMO_UNITS"),
         Setting("ui.font_point_size", int, 12, "Base font size of the application, readable at arm's length."),
         Setting("app.last_version", str, "",
                 "The Threadline version that last started on this PC, kept by the application: when a newer "

@@ -162,11 +162,10 @@ def windows_installer() -> Path:
 
 
 def smoke_environment(root: Path, demo_units: int = 20) -> dict[str, str]:
-    """A throw-away data and config directory: a fresh embedded database with a small demo plant."""
-    (root / "config").mkdir(parents=True, exist_ok=True)
-    (root / "config" / "settings.json").write_text(f'{{"demo.units_on_first_start": {demo_units}}}')
+    """A throw-away data and config directory, as on a PC where Threadline never ran: the first start walks the
+    set-up assistant with its defaults (the embedded database) and builds a small demo plant."""
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", THREADLINE_DATA_DIR=str(root / "data"),
-               THREADLINE_CONFIG_DIR=str(root / "config"))
+               THREADLINE_CONFIG_DIR=str(root / "config"), THREADLINE_DEMO_UNITS=str(demo_units))
     env.pop("THREADLINE_DB", None)
     return env
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sqlite3
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import closing
 from pathlib import Path
 
@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import create_engine
 
 from app.config import Settings
+from app.devices.simulators import Simulator
 from app.db import make_engine, make_session_factory
 from app.services import schema
 from app.services.permissions import SYSTEM
@@ -152,3 +153,21 @@ def context(factory, plant, runner, settings) -> PageContext:
     from app.services.demo import DEMO_PASSWORD
 
     return PageContext(factory, authenticate(factory, "admin", DEMO_PASSWORD), runner, settings)
+
+
+@pytest.fixture
+def simulator() -> Iterator[Callable[..., Simulator]]:
+    """Simulated serial devices on real ptys (a scanner by default), stopped after the test."""
+    from app.devices.profiles import BUILT_IN
+    from app.devices.simulators import Simulator
+
+    made: list[Simulator] = []
+
+    def make(profile=None, specs: list[str] | None = None, **kwargs) -> Simulator:
+        sim = Simulator(profile or BUILT_IN["scanner-cr"], [] if specs is None else specs, **kwargs)
+        made.append(sim)
+        return sim.start()
+
+    yield make
+    for sim in made:
+        sim.stop()

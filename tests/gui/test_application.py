@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.ui.application import run, style_sheet
+
+# The tests' cheap argon2 parameters in the launched process too (tests/subprocess_site/sitecustomize.py).
+SITE = os.pathsep.join(filter(None, [str(Path(__file__).parents[1] / "subprocess_site"),
+                                     os.environ.get("PYTHONPATH")]))
 
 
 def test_the_style_sheet_scales_from_the_base_font_size():
@@ -37,3 +47,19 @@ def test_an_unreachable_database_shows_the_sentence_and_exits_1(qtbot, qapp):
         qapp.setQuitOnLastWindowClosed(True)
     assert code == 1
     assert seen and "Cannot open the database PostgreSQL 127.0.0.1:1/none" in seen[0]
+
+
+def test_a_first_start_walks_the_assistant_and_reaches_the_main_window(tmp_path):
+    """`python -m app --smoke-test` on a PC where Threadline never ran: what `installer/build.py --check` runs
+    in the frozen bundle, here from the source tree, in a process of its own."""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", THREADLINE_DATA_DIR=str(tmp_path / "data"),
+               THREADLINE_CONFIG_DIR=str(tmp_path / "config"), THREADLINE_DEMO_UNITS="20", PYTHONPATH=SITE)
+    env.pop("THREADLINE_DB", None)
+    done = subprocess.run([sys.executable, "-m", "app", "--smoke-test"], env=env, capture_output=True, text=True,
+                          timeout=240)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "set-up assistant finished with its defaults" in done.stdout
+    assert "main window shown: Threadline — GR-PC1" in done.stdout
+    settings = json.loads((tmp_path / "config" / "settings.json").read_text())
+    assert settings["db.url"] == "" and settings["station.name"] == "GR-PC1"
+    assert (tmp_path / "data" / "threadline.db").exists()

@@ -16,7 +16,6 @@ from serial.tools.list_ports_common import ListPortInfo
 from app.devices.events import DeviceState
 from app.devices.profiles import BUILT_IN
 from app.devices.reader import Backoff
-from app.devices.simulators import Simulator
 from app.devices.wedge import WedgeTiming
 from app.models import Role
 from app.services.permissions import Actor
@@ -35,20 +34,6 @@ from app.ui.workspaces import PageContext
 FAST = Backoff(initial=0.01, cap=0.05)  # reconnect quickly: tests wait on signals, never on the clock
 SCANNER = BUILT_IN["scanner-cr"]
 WAIT_MS = 10_000
-
-
-@pytest.fixture
-def simulator() -> Iterator[Callable[..., Simulator]]:
-    made: list[Simulator] = []
-
-    def make(profile=SCANNER, specs: list[str] | None = None, **kwargs) -> Simulator:
-        sim = Simulator(profile, [] if specs is None else specs, **kwargs)
-        made.append(sim)
-        return sim.start()
-
-    yield make
-    for sim in made:
-        sim.stop()
 
 
 @pytest.fixture

@@ -10,7 +10,9 @@ import stat
 import uuid
 from collections.abc import Iterator
 
+import keyring
 import pytest
+from keyring.backend import KeyringBackend
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QWizard
 from sqlalchemy import create_engine, select, text
@@ -30,8 +32,9 @@ from app.models import AuditEvent, Role
 from app.db import make_engine, make_session_factory
 from tests.conftest import PG_URL
 from tests.gui.conftest import DEMO_UNITS
-from tests.gui.test_devices_gui import WAIT_MS, add_device, column, simulator  # noqa: F401 (a fixture)
+from tests.gui.test_devices_gui import WAIT_MS, add_device, column
 
+REAL_KEYRING, REAL_KEYRING_AVAILABLE = credentials._keyring, credentials.keyring_available
 NEXT = QWizard.WizardButton.NextButton
 FINISH = QWizard.WizardButton.FinishButton
 PG = make_url(PG_URL)
@@ -345,3 +348,58 @@ def test_the_settings_menu_is_for_administrators_and_supervisors(qtbot, db_url, 
     operator = make_actor(factory, admin, Role.OPERATOR)
     window = make_window(qtbot, db_url, factory, operator, runner, settings)
     assert not window.setup_action.isVisible()
+
+
+class MemoryKeyring(KeyringBackend):
+    """A keyring that works, as on a Windows or desktop Linux bench (this headless machine has none)."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.entries: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.entries.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.entries[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.entries.pop((service, username), None)
+
+
+@pytest.fixture
+def bench_keyring(new_pc, monkeypatch) -> Iterator[MemoryKeyring]:
+    """`new_pc` with a working keyring, found by Threadline's own detection."""
+    previous = keyring.get_keyring()
+    ring = MemoryKeyring()
+    keyring.set_keyring(ring)
+    monkeypatch.setattr(credentials, "_keyring", REAL_KEYRING)
+    monkeypatch.setattr(setup_database_page, "keyring_available", REAL_KEYRING_AVAILABLE)
+    yield ring
+    keyring.set_keyring(previous)
+
+
+def test_with_a_keyring_the_password_goes_there_and_nowhere_else(qtbot, bench_keyring, new_pc, server_database,
+                                                                 starting):
+    startup, wizard = first_start(qtbot, new_pc, starting)
+    page = wizard.database_page
+    type_server(qtbot, page, server_database, password="bench-secret")
+    qtbot.waitUntil(lambda: "kept in this PC's keyring" in page.password_note.text(), timeout=WAIT_MS)
+    assert not page.to_file.isVisible()
+    qtbot.mouseClick(page.test_button, Qt.MouseButton.LeftButton)
+    next_page(qtbot, wizard, ADMIN)  # no extra choice to make: the keyring is there
+    form = wizard.admin_page.form
+    for field, value in ((form.username, "ada"), (form.password, "first-admin-1"), (form.repeated, "first-admin-1")):
+        qtbot.keyClicks(field, value)
+    next_page(qtbot, wizard, STATION)
+    qtbot.keyClicks(wizard.station_page.work_centre.lineEdit(), "Turning")
+    next_page(qtbot, wizard, DEVICES)
+    with qtbot.waitSignal(startup.login_shown, timeout=60_000):
+        qtbot.mouseClick(wizard.button(FINISH), Qt.MouseButton.LeftButton)
+    account = f"{PG.username}@{PG.host}:{PG.port or 5432}"
+    assert bench_keyring.entries == {(credentials.SERVICE, account): "bench-secret"}
+    assert not credentials.password_file().exists() and "bench-secret" not in new_pc.path.read_text()
+    assert credentials.get_password(Settings().db_url()) == ("bench-secret", credentials.Stored(
+        "keyring", credentials.keyring_name()))
