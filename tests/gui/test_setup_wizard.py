@@ -12,7 +12,6 @@ from collections.abc import Iterator
 
 import keyring
 import pytest
-from keyring.backend import KeyringBackend
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QWizard
 from sqlalchemy import create_engine, select, text
@@ -33,6 +32,7 @@ from app.db import make_engine, make_session_factory
 from tests.conftest import PG_URL
 from tests.gui.conftest import DEMO_UNITS
 from tests.gui.test_devices_gui import WAIT_MS, add_device, column
+from tests.security.test_credentials import MemoryKeyring
 
 REAL_KEYRING, REAL_KEYRING_AVAILABLE = credentials._keyring, credentials.keyring_available
 NEXT = QWizard.WizardButton.NextButton
@@ -348,25 +348,6 @@ def test_the_settings_menu_is_for_administrators_and_supervisors(qtbot, db_url, 
     operator = make_actor(factory, admin, Role.OPERATOR)
     window = make_window(qtbot, db_url, factory, operator, runner, settings)
     assert not window.setup_action.isVisible()
-
-
-class MemoryKeyring(KeyringBackend):
-    """A keyring that works, as on a Windows or desktop Linux bench (this headless machine has none)."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.entries: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.entries.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.entries[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.entries.pop((service, username), None)
 
 
 @pytest.fixture

@@ -76,7 +76,8 @@ def view(session: Session, row: Item) -> ItemView:
 def station(session: Session, name: str) -> Station:
     found = None if "\x00" in name else session.scalar(select(Station).where(Station.name == name.strip()))
     if found is None:
-        raise UnknownScan(f"There is no station called '{name}'. Set this bench's station name in Settings.")
+        raise UnknownScan(f"There is no station called '{name}'. An administrator or supervisor sets this bench "
+                          "up in Settings ▸ Station setup….")
     return found
 
 
