@@ -8,8 +8,8 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.services.api_tokens import SCOPES, TokenActor, authenticate
-from app.api.schemas import CONTROL
 from app.services.errors import PermissionDenied, ValidationError
+from app.services.integration_schemas import CONTROL
 
 COOKIE = "threadline_token"
 

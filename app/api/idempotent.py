@@ -1,5 +1,6 @@
 """Run a write once per `Idempotency-Key`: a retry with the same body gets the stored response, a reused key
-with another body gets 409, and a refused write frees the key (nothing was written)."""
+with another body gets 409, and a write that fails (refused or not) leaves the key free, since the key is
+recorded in the write's own transaction (see app.services.idempotency)."""
 
 from __future__ import annotations
 
@@ -14,29 +15,21 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.services import idempotency
 from app.services.api_tokens import TokenActor
-from app.services.errors import DomainError
 
 HEADER = "Idempotency-Key"
 
 
 def run_write(request: Request, token: TokenActor, payload: BaseModel | dict[str, Any],
-              write: Callable[[], dict[str, Any]], *, status_code: int = 201) -> JSONResponse:
+              write: Callable[[sessionmaker[Session]], Any], *, status_code: int = 201) -> JSONResponse:
+    """`write` gets the session factory to write through: the app's, or one joined to the key's
+    transaction."""
     factory: sessionmaker[Session] = request.app.state.factory
     key = request.headers.get(HEADER)
     if key is None:
-        return JSONResponse(jsonable_encoder(write()), status_code=status_code)
+        return JSONResponse(jsonable_encoder(write(factory)), status_code=status_code)
     body = payload.model_dump(mode="json") if isinstance(payload, BaseModel) else payload
-    endpoint = f"{request.method} {request.url.path}"
-    claimed = idempotency.claim(factory, token.token_id, key, endpoint, idempotency.body_hash(body))
-    if isinstance(claimed, idempotency.Stored):
-        return JSONResponse(claimed.body, status_code=claimed.status_code,
-                            headers={"Idempotent-Replay": "true"})
-    # Only a refusal by a service frees the key: after any other failure it is unknown whether the write
-    # landed, so the key stays claimed and a retry is told so rather than risking a duplicate.
-    try:
-        result = jsonable_encoder(write())
-    except DomainError:
-        idempotency.release(factory, claimed)
-        raise
-    idempotency.complete(factory, claimed, status_code, result)
-    return JSONResponse(result, status_code=status_code)
+    answer = idempotency.run_once(factory, token.token_id, key, f"{request.method} {request.url.path}",
+                                  idempotency.body_hash(body), lambda joined: jsonable_encoder(write(joined)),
+                                  status_code)
+    headers = {"Idempotent-Replay": "true"} if answer.replayed else None
+    return JSONResponse(answer.body, status_code=answer.status_code, headers=headers)

@@ -37,10 +37,18 @@ def _token(request: Request, scope: str) -> TokenActor:
     return token
 
 
+def _keep_token(response: Response, request: Request, secret: str) -> None:
+    # Secure whenever the page came over HTTPS, so the browser never sends the token over plain HTTP: uvicorn
+    # serving api.tls_cert itself says https, and so does a reverse proxy's `X-Forwarded-Proto: https` from an
+    # address uvicorn trusts (FORWARDED_ALLOW_IPS, loopback by default).
+    response.set_cookie(COOKIE, secret, httponly=True, samesite="strict", max_age=30 * 24 * 3600,
+                        secure=request.url.scheme == "https")
+
+
 def _remember(response: Response, request: Request) -> Response:
     given = request.query_params.get("token")
     if given:  # a QR link carried the token: keep it so the next scans need no token in the URL
-        response.set_cookie(COOKIE, given, httponly=True, samesite="strict", max_age=30 * 24 * 3600)
+        _keep_token(response, request, given)
     return response
 
 
@@ -70,7 +78,7 @@ def login(request: Request, token: Annotated[str, Form(max_length=200)],
         return _refused(exc, request)
     target = next if next.startswith("/m") else "/m"  # never redirect off this site
     response = RedirectResponse(target, status_code=303)
-    response.set_cookie(COOKIE, token.strip(), httponly=True, samesite="strict", max_age=30 * 24 * 3600)
+    _keep_token(response, request, token.strip())
     return response
 
 

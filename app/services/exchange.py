@@ -2,10 +2,10 @@
 (suppliers, receipts, work orders, customer orders), imported whole or not at all, and exports of items,
 trace and receipts.
 
-A file row is checked against the API's own request schemas (app.api.schemas), so a column has the API
-field's name, limits and error wording; then every row goes through the same service the API calls, inside
-one transaction (each row in a SAVEPOINT, as `receipt_batch.receive_all` does), so every refused row is
-reported and a single refusal rolls the whole file back."""
+A file row is checked against the API's own request schemas (app.services.integration_schemas), so a
+column has the API field's name, limits and error wording; then every row goes through the same service the
+API calls, inside one transaction (each row in a SAVEPOINT, as `receipt_batch.receive_all` does), so every
+refused row is reported and a single refusal rolls the whole file back."""
 
 from __future__ import annotations
 
@@ -28,12 +28,12 @@ from pydantic import ValidationError as SchemaError
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
-# The wire contract of the API is the file contract too: one definition of every field's name and limits.
-from app.api.schemas import CustomerOrderIn, ReceiptIn, SupplierIn, WorkOrderIn
 from app.models import GenealogyLink, Item, PartDefinition, Supplier, WorkOrder
 from app.services import integration
 from app.services.audit import jsonable
 from app.services.errors import DomainError, ValidationError
+# The wire contract of the API is the file contract too: one definition of every field's name and limits.
+from app.services.integration_schemas import CustomerOrderIn, ReceiptIn, SupplierIn, WorkOrderIn
 from app.services.permissions import Actor
 from app.services.receipt_batch import BatchRefused, receive_all
 from app.services.station import Receipt

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine, Transaction
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.services.errors import DomainError, ValidationError
@@ -37,29 +37,37 @@ class BatchRefused(ValidationError):
 
 def receive_all(factory: sessionmaker[Session], actor: Actor,
                 receipts: Sequence[Receipt]) -> list[ReceivedLot]:
-    engine = factory.kw["bind"]
-    assert isinstance(engine, Engine)
-    with engine.connect() as connection:
+    bind = factory.kw["bind"]
+    if isinstance(bind, Connection):
+        # Already inside the caller's transaction (an API write under an Idempotency-Key): the batch is a
+        # SAVEPOINT of it, and the caller's commit makes it durable.
+        return _receive_each(bind, bind.begin_nested(), actor, receipts)
+    assert isinstance(bind, Engine)
+    with bind.connect() as connection:
         transaction = connection.begin()
         if connection.dialect.name == "sqlite":
             # The write lock first, as every station write takes it (see station.locks): the savepoints
             # below then run inside this one IMMEDIATE transaction.
             connection.exec_driver_sql("BEGIN IMMEDIATE")
-        joined = sessionmaker(bind=connection, join_transaction_mode="create_savepoint",
-                              expire_on_commit=False)
-        done: list[ReceivedLot] = []
-        errors: list[RowError] = []
-        try:
-            for row, receipt in enumerate(receipts):
-                try:
-                    done.append(receive(joined, actor, receipt))
-                except DomainError as exc:
-                    errors.append(RowError(row, str(exc)))
-        except BaseException:
-            transaction.rollback()
-            raise
-        if errors:
-            transaction.rollback()
-            raise BatchRefused(errors, len(receipts))
-        transaction.commit()
-        return done
+        return _receive_each(connection, transaction, actor, receipts)
+
+
+def _receive_each(connection: Connection, transaction: Transaction, actor: Actor,
+                  receipts: Sequence[Receipt]) -> list[ReceivedLot]:
+    joined = sessionmaker(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
+    done: list[ReceivedLot] = []
+    errors: list[RowError] = []
+    try:
+        for row, receipt in enumerate(receipts):
+            try:
+                done.append(receive(joined, actor, receipt))
+            except DomainError as exc:
+                errors.append(RowError(row, str(exc)))
+    except BaseException:
+        transaction.rollback()
+        raise
+    if errors:
+        transaction.rollback()
+        raise BatchRefused(errors, len(receipts))
+    transaction.commit()
+    return done

@@ -23,12 +23,14 @@ from tests.station.conftest import build_plant
 class LiveServer:
     """uvicorn serving `create_app(factory)` on 127.0.0.1:<free port> until `stop`."""
 
-    def __init__(self, factory: sessionmaker[Session]) -> None:
+    def __init__(self, factory: sessionmaker[Session], **tls: str) -> None:
+        """`tls`: uvicorn's ssl_certfile and ssl_keyfile, to serve HTTPS as `threadline serve` does."""
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.sock.bind(("127.0.0.1", 0))  # the kernel picks a free port; no race with another process
-        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
-        config = uvicorn.Config(create_app(factory), log_level="warning", lifespan="off", access_log=False)
+        self.url = f"{'https' if tls else 'http'}://127.0.0.1:{self.sock.getsockname()[1]}"
+        config = uvicorn.Config(create_app(factory), log_level="warning", lifespan="off", access_log=False,
+                                **tls)
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
 

@@ -1,4 +1,6 @@
-"""What integrations send: pydantic models whose field names are the names in error messages."""
+"""What integrations send, by HTTP (app.api) or in a file (app.services.exchange): pydantic models whose field
+names are the names in error messages. One definition of every field's name and limits for both, kept out of
+the API layer so the file exchange service does not depend on it."""
 
 from __future__ import annotations
 
