@@ -1,5 +1,9 @@
 """`threadline audit verify|list`: check the audit trail's hash chain and answer the auditor's question
-(who changed this record, when, from what to what, why) from the terminal."""
+(who changed this record, when, from what to what, why) from the terminal.
+
+`verify` checks the chain against the newest anchor stored for this database (`audit_anchors`: written by
+every backup and every intact verify), so a trail whose newest entries were cut off is caught without
+anyone having written a head down by hand."""
 
 from __future__ import annotations
 
@@ -10,8 +14,9 @@ from datetime import datetime, timezone
 from typing import Any, TextIO
 
 from app.cli_common import open_database
+from app.services.audit_anchors import Anchor, AuditHead, anchor_log, newest_anchor, record_anchor
 from app.services.audit_query import AuditEntry, AuditFilter, find_audit
-from app.services.audit_verify import ChainReport, verify_chain
+from app.services.audit_verify import ChainReport, Fault, verify_chain
 from app.services.errors import ValidationError
 
 BROKEN_EXIT = 2  # distinct from 1 (a readable error such as a wrong database URL)
@@ -22,8 +27,12 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
         .add_subparsers(dest="audit_command", required=True)
     verify = sub.add_parser("verify", help="check every entry of the hash chain; exit status 2 and the first "
                             "broken entry if it was edited, deleted or reordered")
-    verify.add_argument("--anchor", metavar="ID:HASH", help="a head written down earlier (from a previous "
-                        "verify): that entry must still carry that hash")
+    which = verify.add_mutually_exclusive_group()
+    which.add_argument("--anchor", metavar="ID:HASH", help="a head written down earlier (from a previous "
+                       "verify or a backup manifest): that entry must still carry that hash. Default: the "
+                       "newest anchor stored for this database by backups and earlier verifies")
+    which.add_argument("--no-anchor", action="store_true", help="check the chain only, against no anchor "
+                       "(after restoring an older backup on purpose: its head becomes the newest anchor)")
     verify.add_argument("--json", action="store_true")
     listing = sub.add_parser("list", help="audit entries, newest first")
     listing.add_argument("--table", metavar="T", help="only changes to this table (e.g. measurements)")
@@ -39,18 +48,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace, out: TextIO) -> int:
     factory = open_database(args)
     if args.audit_command == "verify":
-        progress = _Progress(sys.stderr) if not args.json and sys.stderr.isatty() else None
-        anchor = _anchor(args.anchor) if args.anchor else None
-        report = verify_chain(factory, anchor=anchor, progress=progress)
-        if args.json:
-            json.dump(_report_json(report), out, indent=2)
-            print(file=out)
-        else:
-            print(report.describe(), file=out)
-            if report.intact and report.last_id is not None:
-                print(f"Checked in {report.seconds:.1f} s. Keep the head to detect a rewrite later: "
-                      f"--anchor {report.last_id}:{report.last_hash}", file=out)
-        return 0 if report.intact else BROKEN_EXIT
+        return _verify(args, factory, out)
     flt = AuditFilter(table=args.table, row_id=args.row, username=args.user,
                       since=_when(args.since, "--since") if args.since else None,
                       until=_when(args.until, "--until") if args.until else None)
@@ -64,6 +62,58 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     more = f" (the newest {args.limit}; use --limit for more)" if len(entries) == args.limit else ""
     print(f"{len(entries)} entr{'y' if len(entries) == 1 else 'ies'}{more}", file=out)
     return 0
+
+
+def _verify(args: argparse.Namespace, factory: Any, out: TextIO) -> int:
+    url = factory.kw["bind"].url.render_as_string(hide_password=False)
+    progress = _Progress(sys.stderr) if not args.json and sys.stderr.isatty() else None
+    stored = None if args.anchor or args.no_anchor else newest_anchor(url)
+    anchor = _anchor(args.anchor) if args.anchor else None
+    if stored is not None:
+        anchor = (stored.head.last_id, stored.head.hash)
+    report = verify_chain(factory, anchor=anchor, progress=progress)
+    recorded = None
+    if report.intact and report.last_id is not None and report.last_hash is not None:
+        # Only an intact chain's head is written down: a broken one must not become the reference.
+        recorded = record_anchor(url, AuditHead(report.last_id, report.last_hash), source="audit verify")
+    if args.json:
+        data = _report_json(report)
+        data["anchor"] = _anchor_json(stored, anchor)
+        data["anchor_recorded"] = recorded is not None
+        json.dump(data, out, indent=2)
+        print(file=out)
+        return 0 if report.intact else BROKEN_EXIT
+    print(report.describe(), file=out)
+    if report.broken is not None and report.broken.fault is Fault.ANCHOR_MISMATCH:
+        print(_cut_off_advice(stored), file=out)
+    elif report.intact and anchor is not None:
+        against = stored.describe() if stored else f"the anchor you gave (entry {anchor[0]})"
+        print(f"Checked against {against}.", file=out)
+    elif report.intact and not args.no_anchor and report.last_id is not None:
+        print("No anchor was stored for this database yet: this check cannot tell whether entries were cut "
+              "off its end before today.", file=out)
+    if report.intact and report.last_id is not None:
+        print(f"Checked in {report.seconds:.1f} s. Head: --anchor {report.last_id}:{report.last_hash}"
+              + (f" (recorded in {anchor_log()})" if recorded else ""), file=out)
+    return 0 if report.intact else BROKEN_EXIT
+
+
+def _cut_off_advice(stored: Anchor | None) -> str:
+    source = (f"That anchor was written by {stored.source} on {stored.taken_at:%Y-%m-%d %H:%M} UTC. "
+              if stored else "")
+    return (source + "Entries up to that anchor are missing or were rewritten: find out who had "
+            "database-administrator access since; a backup made after the anchor and before the cut still "
+            "holds those entries (`threadline restore --verify BACKUP` proves a backup complete). If this "
+            "database was restored from an older backup on purpose, run `threadline audit verify --no-anchor`"
+            " once: it checks the chain alone and records its end as the new anchor.")
+
+
+def _anchor_json(stored: Anchor | None, anchor: tuple[int, str] | None) -> dict[str, Any] | None:
+    if anchor is None:
+        return None
+    return {"source": "stored" if stored else "given", "last_id": anchor[0], "hash": anchor[1],
+            "taken_at": stored.taken_at.isoformat() if stored else None,
+            "written_by": stored.source if stored else None}
 
 
 def _anchor(text: str) -> tuple[int, str]:

@@ -13,6 +13,7 @@ from app.config import Settings
 from app.db import describe_url
 from app.services import backup as backups
 from app.services import credentials
+from app.services.audit_anchors import anchor_log
 from app.services.errors import DomainError
 
 
@@ -65,12 +66,19 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     if args.json:
         json.dump({"path": str(result.path), "manifest": str(result.manifest), "backend": result.backend,
                    "tables": result.tables, "rows": result.rows, "bytes": result.bytes,
-                   "seconds": round(result.seconds, 3)}, out, indent=2)
+                   "seconds": round(result.seconds, 3),
+                   "audit_head": result.audit_head.to_json() if result.audit_head else None,
+                   "anchor_warning": result.anchor_warning or None}, out, indent=2)
         print(file=out)
     else:
         print(f"Backed up {describe_url(url)}: {result.tables} tables, {result.rows} rows, "
               f"{result.bytes / 1e6:.1f} MB in {result.seconds:.1f} s\n  {result.path}\n  {result.manifest}",
               file=out)
+        if result.audit_head is not None and not result.anchor_warning:
+            print(f"Audit trail head (entry {result.audit_head.last_id}) recorded in the manifest and in "
+                  f"{anchor_log()}.", file=out)
+    if result.anchor_warning:
+        print(f"WARNING: {result.anchor_warning}", file=sys.stderr)
     return 0
 
 

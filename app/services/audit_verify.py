@@ -3,8 +3,9 @@ links to the row before, and name the first entry where the chain breaks and how
 
 The chain proves that rows were not edited, deleted or reordered after they were written. It cannot, on its
 own, prove that someone with database-administrator rights did not rewrite the whole chain from some point
-on, or cut rows off its end: for that, write the head (`last_id`, `last_hash`) down somewhere else from time
-to time and pass it back as an anchor.
+on, or cut rows off its end: for that, the head (`last_id`, `last_hash`) is written down outside the
+database from time to time and passed back as an anchor (`audit_anchors`: every backup and every intact
+`threadline audit verify` append it to the anchor log, and the CLI checks the newest one).
 """
 
 from __future__ import annotations

@@ -3,7 +3,10 @@
 A backup is a file (SQLite: an online-backup copy; PostgreSQL: a `pg_dump` custom-format archive) plus a
 manifest of every table's row count and content hash, taken from the *same snapshot* the backup copies —
 so `restore_verify` compares the restored database with the source as it was at that moment, not with a
-live database that has moved on since. Pruning keeps the newest backups and refuses to leave none.
+live database that has moved on since. The manifest also holds the audit trail's head from that snapshot:
+the restore check proves the restored chain intact up to exactly that entry, and the head is appended to
+the anchor log outside the database (`audit_anchors`), so cutting the trail's end off later is detected.
+Pruning keeps the newest backups and refuses to leave none.
 """
 
 from __future__ import annotations
@@ -29,7 +32,8 @@ from typing import Any
 from sqlalchemy import inspect
 from sqlalchemy.engine import URL, make_url
 
-from app.db import describe_url, make_engine, normalise_url
+from app.db import describe_url, make_engine, make_session_factory, normalise_url
+from app.services.audit_anchors import AuditHead, check_against_head, read_head, record_anchor
 from app.services.errors import DomainError
 
 MANIFEST_SUFFIX = ".manifest.json"
@@ -57,6 +61,8 @@ class BackupResult:
     rows: int
     bytes: int
     seconds: float
+    audit_head: AuditHead | None = None  # the audit trail's last entry in the backup (None: empty trail)
+    anchor_warning: str = ""  # the backup is good, but its head could not be added to the anchor log
 
 
 @dataclass
@@ -78,6 +84,8 @@ class VerifyReport:
     complete: bool
     tables: list[TableCheck] = field(default_factory=list)
     integrity: str = "not checked"
+    audit_chain: str = "not checked"
+    audit_chain_ok: bool = False
     seconds: float = 0.0
     report_files: list[str] = field(default_factory=list)
 
@@ -91,12 +99,16 @@ class VerifyReport:
         return data
 
     def to_text(self) -> str:
-        verdict = ("COMPLETE: every table restored with the same rows and content." if self.complete else
-                   "INCOMPLETE: these tables differ from the source: " + ", ".join(self.differing))
+        if self.complete:
+            verdict = "COMPLETE: every table restored with the same rows and content."
+        elif self.differing or self.audit_chain_ok:
+            verdict = "INCOMPLETE: these tables differ from the source: " + ", ".join(self.differing)
+        else:
+            verdict = "INCOMPLETE: the restored audit trail does not match the backup's manifest."
         lines = [f"Restore verification of {self.backup}",
                  f"source:        {self.source} (backup taken {self.backup_taken_at})",
                  f"verified at:   {self.verified_at} in {self.seconds:.1f} s",
-                 f"integrity:     {self.integrity}", verdict, ""]
+                 f"integrity:     {self.integrity}", f"audit trail:   {self.audit_chain}", verdict, ""]
         lines.append(f"{'table':<32} {'expected':>10} {'restored':>10}  result")
         for check in self.tables:
             lines.append(f"{check.table:<32} {_n(check.expected_rows):>10} {_n(check.restored_rows):>10}  "
@@ -190,22 +202,36 @@ def backup(url: str, out_dir: Path | None = None) -> BackupResult:
     out_dir = out_dir or default_dir()
     start = time.perf_counter()
     if parsed.get_backend_name() == "sqlite":
-        path, digests = _backup_sqlite(parsed, out_dir)
+        path, digests, head = _backup_sqlite(parsed, out_dir)
         backend = "sqlite"
     else:
-        path, digests = _backup_postgresql(url, parsed, out_dir)
+        path, digests, head = _backup_postgresql(url, parsed, out_dir)
         backend = "postgresql"
     manifest = Path(str(path) + MANIFEST_SUFFIX)
+    taken_at = datetime.now(UTC)
     _write_json(manifest, {
         "format": 1, "backend": backend, "source": describe_url(url),
-        "schema": _search_path(parsed), "taken_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "schema": _search_path(parsed), "taken_at": taken_at.isoformat(timespec="seconds"),
         "tables": {name: asdict(d) for name, d in digests.items()},
+        "audit_head": head.to_json() if head else None,
     })
+    warning = ""
+    if head is not None:
+        try:
+            record_anchor(url, head, source=f"backup {path.name}", taken_at=taken_at)
+        except OSError as exc:  # the backup itself is whole: say so, do not fail it
+            warning = (f"The backup is complete, but the audit trail's head could not be added to the anchor "
+                       f"log ({exc.strerror or exc}); the manifest holds it (entry {head.last_id}).")
     return BackupResult(path, manifest, backend, len(digests), sum(d.rows for d in digests.values()),
-                        path.stat().st_size, time.perf_counter() - start)
+                        path.stat().st_size, time.perf_counter() - start, head, warning)
 
 
-def _backup_sqlite(parsed: URL, out_dir: Path) -> tuple[Path, dict[str, TableDigest]]:
+def _snapshot_head(cursor: Any, digests: dict[str, TableDigest]) -> AuditHead | None:
+    # A database from before the audit trail existed has nothing to anchor.
+    return read_head(cursor) if "audit_events" in digests else None
+
+
+def _backup_sqlite(parsed: URL, out_dir: Path) -> tuple[Path, dict[str, TableDigest], AuditHead | None]:
     source_path = parsed.database
     if not source_path or not Path(source_path).exists():
         raise BackupError(f"There is no SQLite database at {source_path or '(memory)'} to back up.")
@@ -218,6 +244,7 @@ def _backup_sqlite(parsed: URL, out_dir: Path) -> tuple[Path, dict[str, TableDig
         # writers from disturbing it), so the manifest describes exactly what the file holds.
         source.execute("BEGIN")
         digests = _sqlite_digests(source, source_path)
+        head = _snapshot_head(source.cursor(), digests)
         dest = sqlite3.connect(partial)
         try:
             source.backup(dest)
@@ -228,7 +255,7 @@ def _backup_sqlite(parsed: URL, out_dir: Path) -> tuple[Path, dict[str, TableDig
         source.close()
     _fsync(partial)
     os.replace(partial, target)  # a file named like a backup is always a whole one
-    return target, digests
+    return target, digests, head
 
 
 def find_pg_tool(name: str) -> str:
@@ -284,7 +311,8 @@ def _run(command: list[str], env: dict[str, str], what: str) -> None:
         raise BackupError(f"{what} failed: {detail[-1] if detail else f'exit code {done.returncode}'}")
 
 
-def _backup_postgresql(url: str, parsed: URL, out_dir: Path) -> tuple[Path, dict[str, TableDigest]]:
+def _backup_postgresql(url: str, parsed: URL, out_dir: Path
+                       ) -> tuple[Path, dict[str, TableDigest], AuditHead | None]:
     pg_dump = find_pg_tool("pg_dump")
     target = _target(out_dir, "postgresql", "dump")
     partial = Path(str(target) + ".partial")
@@ -296,6 +324,8 @@ def _backup_postgresql(url: str, parsed: URL, out_dir: Path) -> tuple[Path, dict
                 # pg_dump joins this transaction's snapshot: the manifest and the archive agree exactly.
                 snapshot = conn.exec_driver_sql("SELECT pg_export_snapshot()").scalar_one()
                 digests = _pg_digests(conn)
+                with conn.connection.dbapi_connection.cursor() as cursor:
+                    head = _snapshot_head(cursor, digests)
                 command = [pg_dump, "--format=custom", "--file", str(partial), f"--snapshot={snapshot}",
                            *_pg_args(parsed)]
                 schema = _search_path(parsed)
@@ -306,7 +336,7 @@ def _backup_postgresql(url: str, parsed: URL, out_dir: Path) -> tuple[Path, dict
         engine.dispose()
     _fsync(partial)
     os.replace(partial, target)
-    return target, digests
+    return target, digests, head
 
 
 # --- restore and verify -----------------------------------------------------------------------------------
@@ -332,17 +362,19 @@ def restore_verify(backup_path: Path, *, url: str | None = None, report_dir: Pat
     if manifest["backend"] == "postgresql" and (
             not url or make_url(normalise_url(url)).get_backend_name() == "sqlite"):
         raise BackupError("A PostgreSQL backup is restored on a PostgreSQL server: give its URL with --db.")
+    head = AuditHead.from_json(manifest.get("audit_head"))
     try:
         if manifest["backend"] == "sqlite":
-            restored, integrity = _restore_sqlite(backup_path)
+            restored, integrity, chain = _restore_sqlite(backup_path, head)
         else:
-            restored, integrity = _restore_postgresql(backup_path, url or "", manifest.get("schema"))
+            restored, integrity, chain = _restore_postgresql(backup_path, url or "", manifest.get("schema"),
+                                                             head)
     except BackupError as exc:  # a damaged backup is a finding for the report, not a crash
-        restored, integrity = {}, f"restore failed: {exc}"
+        restored, integrity, chain = {}, f"restore failed: {exc}", (False, "not checked (restore failed)")
     report = VerifyReport(backup=str(backup_path), backend=manifest["backend"], source=manifest["source"],
                           backup_taken_at=manifest["taken_at"],
                           verified_at=datetime.now(UTC).isoformat(timespec="seconds"), complete=False,
-                          integrity=integrity)
+                          integrity=integrity, audit_chain_ok=chain[0], audit_chain=chain[1])
     expected = manifest["tables"]
     for table in sorted(set(expected) | set(restored)):
         want, got = expected.get(table), restored.get(table)
@@ -360,7 +392,8 @@ def restore_verify(backup_path: Path, *, url: str | None = None, report_dir: Pat
         else:
             check.ok = True
         report.tables.append(check)
-    report.complete = bool(report.tables) and not report.differing and integrity in ("ok", "not applicable")
+    report.complete = (bool(report.tables) and not report.differing and report.audit_chain_ok
+                       and integrity in ("ok", "not applicable"))
     report.seconds = time.perf_counter() - start
     folder = report_dir or backup_path.parent
     folder.mkdir(parents=True, exist_ok=True)
@@ -372,14 +405,16 @@ def restore_verify(backup_path: Path, *, url: str | None = None, report_dir: Pat
     return report
 
 
-def _restore_sqlite(backup_path: Path) -> tuple[dict[str, TableDigest], str]:
+def _restore_sqlite(backup_path: Path, head: AuditHead | None
+                    ) -> tuple[dict[str, TableDigest], str, tuple[bool, str]]:
     with tempfile.TemporaryDirectory(prefix="threadline-restore-") as folder:
         restored = os.path.join(folder, "restored.db")
         source, dest = sqlite3.connect(backup_path), sqlite3.connect(restored)
         try:
             source.backup(dest)
             integrity = "; ".join(row[0] for row in dest.execute("PRAGMA integrity_check"))
-            return _sqlite_digests(dest, restored), integrity
+            digests = _sqlite_digests(dest, restored)
+            return digests, integrity, _restored_chain(f"sqlite:///{restored}", None, head, digests)
         except sqlite3.DatabaseError as exc:
             raise BackupError(f"{backup_path.name} cannot be read as a SQLite database ({exc})") from exc
         finally:
@@ -406,20 +441,34 @@ def scratch_database(url: str) -> Iterator[URL]:
         admin.dispose()
 
 
-def _restore_postgresql(backup_path: Path, url: str, schema: str | None
-                        ) -> tuple[dict[str, TableDigest], str]:
+def _restore_postgresql(backup_path: Path, url: str, schema: str | None, head: AuditHead | None
+                        ) -> tuple[dict[str, TableDigest], str, tuple[bool, str]]:
     pg_restore = find_pg_tool("pg_restore")
     with scratch_database(url) as target:
         _run([pg_restore, "--no-owner", "--no-privileges", "--exit-on-error",
               *_pg_args(target, target.database), str(backup_path)], _pg_env(target), "pg_restore")
-        engine = make_engine(target.render_as_string(hide_password=False))
+        target_url = target.render_as_string(hide_password=False)
+        engine = make_engine(target_url)
         try:
             with engine.connect() as conn, conn.begin():
                 if schema:
                     conn.exec_driver_sql(f'SET LOCAL search_path TO "{schema}"')
-                return _pg_digests(conn), "not applicable"
+                digests = _pg_digests(conn)
         finally:
             engine.dispose()
+        return digests, "not applicable", _restored_chain(target_url, schema, head, digests)
+
+
+def _restored_chain(url: str, schema: str | None, head: AuditHead | None,
+                    digests: dict[str, TableDigest]) -> tuple[bool, str]:
+    """The restored audit trail's chain, verified entry by entry and ending at the manifest's head."""
+    if "audit_events" not in digests:
+        return head is None, "not checked (the restored database has no audit trail)"
+    engine = make_engine(url, schema=schema, check=False)
+    try:
+        return check_against_head(make_session_factory(engine), head)
+    finally:
+        engine.dispose()
 
 
 # --- retention -------------------------------------------------------------------------------------------

@@ -61,6 +61,8 @@ def verdict(report: dict) -> str:
     problems = [f"{t['table']} ({t['problem']})" for t in report.get("tables", []) if not t.get("ok")]
     if problems:
         return "Incomplete: these tables differ from the source: " + "; ".join(problems) + "."
+    if report.get("tables") and not report.get("audit_chain_ok", True):
+        return f"Incomplete: the restored audit trail does not hold: {report.get('audit_chain', 'not checked')}."
     return f"Incomplete: the backup could not be restored ({report.get('integrity', 'no tables restored')})."
 
 

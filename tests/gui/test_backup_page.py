@@ -129,3 +129,12 @@ def test_schedule_backs_up_when_due_and_prunes(qtbot, factory, admin, runner, se
     page.every.setValue(0)
     qtbot.waitUntil(lambda: page.due_label.text() == "Scheduled backups are off on this PC.", timeout=WAIT_MS)
     assert settings.get("backup.every_hours") == 0 and scheduler.due is None
+
+
+def test_a_restore_whose_audit_trail_breaks_is_said_to_be_incomplete():
+    from app.ui.backup_work import verdict
+
+    report = {"complete": False, "tables": [{"table": "items", "ok": True}], "integrity": "ok",
+              "audit_chain_ok": False, "audit_chain": "entry 41 was changed after it was written"}
+    assert verdict(report) == ("Incomplete: the restored audit trail does not hold: entry 41 was changed after "
+                               "it was written.")

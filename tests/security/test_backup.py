@@ -7,11 +7,12 @@ import io
 import json
 import os
 import threading
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 from sqlalchemy.engine import make_url
 
 from app import cli
@@ -31,13 +32,16 @@ def populated(db_url, factory, admin):
     return db_url
 
 
-def _tamper(backup_file: Path, url: str) -> None:
-    """Change one user's name inside the backup copy itself."""
-    update = "UPDATE users SET full_name = 'Mallory' WHERE username = 'user1'"
+def _rename_user(conn: Connection) -> None:
+    conn.execute(text("UPDATE users SET full_name = 'Mallory' WHERE username = 'user1'"))
+
+
+def _tamper(backup_file: Path, url: str, change: Callable[[Connection], None] = _rename_user) -> None:
+    """Make `change` (default: change one user's name) inside the backup copy itself."""
     if backup_file.suffix == ".db":
         engine = make_engine(f"sqlite:///{backup_file}")
         with engine.begin() as conn:
-            conn.execute(text(update))
+            change(conn)
         engine.dispose()
         return
     # A custom-format archive is compressed: restore it, change the row, dump it again over the file. The
@@ -54,7 +58,7 @@ def _tamper(backup_file: Path, url: str) -> None:
                 backups._run([backups.find_pg_tool("pg_restore"), "--no-owner", *args, str(backup_file)], env,
                              "pg_restore")
                 conn.exec_driver_sql(f'SET search_path TO "{schema}"')
-                conn.execute(text(update))
+                change(conn)
                 backups._run([backups.find_pg_tool("pg_dump"), "--format=custom", "--file", str(backup_file),
                               "--schema", schema, *args], env, "pg_dump")
             finally:
