@@ -1,15 +1,18 @@
-"""`threadline user set-pin|unlock` as a person or a script runs them, and migration 0004 both ways."""
+"""`threadline user set-pin|unlock|set-role|deactivate|reset-password|set-badge` as a person or a script runs
+them, and migration 0004 both ways."""
 
 from __future__ import annotations
 
 import pytest
 from alembic import command
-from sqlalchemy import inspect
+from sqlalchemy import inspect, select
 
 from app.db import make_engine, make_session_factory
+from app.models import Role, User
 from app.services import schema
 from app.services.auth import AccountLocked, LockoutPolicy, authenticate, authenticate_badge
 from app.services.errors import AuthenticationFailed
+from tests.conftest import ADMIN_PASSWORD, make_actor
 from tests.test_cli import threadline
 
 
@@ -46,6 +49,34 @@ def test_set_pin_and_unlock_from_the_terminal(db_url):
         # Each CLI run costs a process start; the refusals of a weak PIN or a non-admin are service tests.
     finally:
         engine.dispose()
+
+
+
+def test_administer_a_user_from_the_terminal(db_url, factory, admin):
+    # The users come from the services (each CLI run costs a process start); the commands do the rest.
+    make_actor(factory, admin, Role.OPERATOR, "olga")
+    as_admin = ("--as", "admin")
+    password = ADMIN_PASSWORD + "\n"
+
+    role = threadline("user", "set-role", "olga", "supervisor", *as_admin, db=db_url, stdin=password)
+    assert role.returncode == 0, role.stderr
+    assert role.stdout.strip() == "olga is now supervisor (from their next log-in)."
+    own = threadline("user", "set-role", "admin", "operator", *as_admin, db=db_url, stdin=password)
+    assert own.returncode == 1 and "it is your own account" in own.stderr and "Traceback" not in own.stderr
+    reset = threadline("user", "reset-password", "olga", *as_admin, db=db_url,
+                       stdin=password + "olga-new-password\n")
+    assert reset.returncode == 0, reset.stderr
+    assert authenticate(factory, "olga", "olga-new-password").role is Role.SUPERVISOR
+    badge = threadline("user", "set-badge", "olga", "04a1b2c3d4", *as_admin, db=db_url, stdin=password)
+    assert badge.returncode == 0 and badge.stdout.strip() == "Badge …C3D4 set for olga."
+    gone = threadline("user", "deactivate", "olga", *as_admin, db=db_url, stdin=password)
+    assert gone.stdout.strip() == "Deactivated olga: they can no longer log in."
+
+    with pytest.raises(AuthenticationFailed):
+        authenticate(factory, "olga", "olga-new-password")  # inactive now
+    with factory() as session:
+        olga = session.scalar(select(User).where(User.username == "olga"))
+        assert (olga.role, olga.active, olga.badge_uid) == (Role.SUPERVISOR, False, "04A1B2C3D4")
 
 
 def test_migration_0004_upgrades_and_downgrades(db_url):

@@ -31,6 +31,7 @@ PAGE_MODULES: tuple[str, ...] = (
     "app.ui.permissions_page",
     "app.ui.backup_page",
     "app.ui.tokens_page",
+    "app.ui.users_page",
 )
 # The Qt-free modules behind those pages (services and their worker functions): imported on the worker
 # thread while the login dialog waits, so the main window opens without loading them.
@@ -42,6 +43,7 @@ SERVICE_MODULES: tuple[str, ...] = (
     "app.ui.plan_editor_work",
     "app.ui.spc_work",
     "app.devices.profiles",
+    "app.services.user_admin",
 )
 
 
