@@ -352,6 +352,8 @@ class MainWindow(QMainWindow):
                                         current_url=bind.url.render_as_string() if bind is not None else "",
                                         parent=self)
         self.setup_wizard.applied.connect(self._station_set_up)
+        if self.devices is not None:  # its live test borrows the ports from the running devices
+            self.setup_wizard.devices_page.devices.attach_devices(self.devices)
         self.setup_wizard.open()
         return self.setup_wizard
 

@@ -19,8 +19,11 @@ from app.devices.profiles import BUILT_IN
 from app.services.errors import DomainError
 
 # What app/cli.py will do with these commands, for a process of its own.
+# A run launched in the background (`cmd &` in a script) inherits SIGINT ignored, and Python then installs no
+# KeyboardInterrupt handler: the harness puts Ctrl-C back, as a terminal would have it.
 HARNESS = textwrap.dedent("""
-    import argparse, sys
+    import argparse, signal, sys
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     from app import cli_devices
     from app.services.errors import DomainError
     parser = argparse.ArgumentParser(prog="threadline")
