@@ -14,9 +14,9 @@ from datetime import datetime, timezone
 from typing import Any, TextIO
 
 from app.cli_common import open_database
-from app.services.audit_anchors import Anchor, AuditHead, anchor_log, newest_anchor, record_anchor
+from app.services.audit_anchors import Anchor, anchor_log, cut_off_advice, verify_anchored
 from app.services.audit_query import AuditEntry, AuditFilter, find_audit
-from app.services.audit_verify import ChainReport, Fault, verify_chain
+from app.services.audit_verify import ChainReport, Fault
 from app.services.errors import ValidationError
 
 BROKEN_EXIT = 2  # distinct from 1 (a readable error such as a wrong database URL)
@@ -65,27 +65,20 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _verify(args: argparse.Namespace, factory: Any, out: TextIO) -> int:
-    url = factory.kw["bind"].url.render_as_string(hide_password=False)
     progress = _Progress(sys.stderr) if not args.json and sys.stderr.isatty() else None
-    stored = None if args.anchor or args.no_anchor else newest_anchor(url)
-    anchor = _anchor(args.anchor) if args.anchor else None
-    if stored is not None:
-        anchor = (stored.head.last_id, stored.head.hash)
-    report = verify_chain(factory, anchor=anchor, progress=progress)
-    recorded = None
-    if report.intact and report.last_id is not None and report.last_hash is not None:
-        # Only an intact chain's head is written down: a broken one must not become the reference.
-        recorded = record_anchor(url, AuditHead(report.last_id, report.last_hash), source="audit verify")
+    checked = verify_anchored(factory, anchor=_anchor(args.anchor) if args.anchor else None,
+                              use_stored=not args.no_anchor, progress=progress)
+    report, stored, anchor, recorded = checked.report, checked.stored, checked.anchor, checked.recorded
     if args.json:
         data = _report_json(report)
         data["anchor"] = _anchor_json(stored, anchor)
-        data["anchor_recorded"] = recorded is not None
+        data["anchor_recorded"] = recorded
         json.dump(data, out, indent=2)
         print(file=out)
         return 0 if report.intact else BROKEN_EXIT
     print(report.describe(), file=out)
     if report.broken is not None and report.broken.fault is Fault.ANCHOR_MISMATCH:
-        print(_cut_off_advice(stored), file=out)
+        print(cut_off_advice(stored), file=out)
     elif report.intact and anchor is not None:
         against = stored.describe() if stored else f"the anchor you gave (entry {anchor[0]})"
         print(f"Checked against {against}.", file=out)
@@ -96,16 +89,6 @@ def _verify(args: argparse.Namespace, factory: Any, out: TextIO) -> int:
         print(f"Checked in {report.seconds:.1f} s. Head: --anchor {report.last_id}:{report.last_hash}"
               + (f" (recorded in {anchor_log()})" if recorded else ""), file=out)
     return 0 if report.intact else BROKEN_EXIT
-
-
-def _cut_off_advice(stored: Anchor | None) -> str:
-    source = (f"That anchor was written by {stored.source} on {stored.taken_at:%Y-%m-%d %H:%M} UTC. "
-              if stored else "")
-    return (source + "Entries up to that anchor are missing or were rewritten: find out who had "
-            "database-administrator access since; a backup made after the anchor and before the cut still "
-            "holds those entries (`threadline restore --verify BACKUP` proves a backup complete). If this "
-            "database was restored from an older backup on purpose, run `threadline audit verify --no-anchor`"
-            " once: it checks the chain alone and records its end as the new anchor.")
 
 
 def _anchor_json(stored: Anchor | None, anchor: tuple[int, str] | None) -> dict[str, Any] | None:

@@ -154,3 +154,39 @@ def check_against_head(factory: sessionmaker[Session], head: AuditHead | None) -
         return False, (f"the restored audit trail ends at entry {report.last_id}, but the manifest says the "
                        f"backup's trail ends at entry {head.last_id}")
     return True, f"intact ({report.checked} entries), ends at entry {head.last_id} with the manifest's hash"
+
+
+@dataclass(frozen=True)
+class AnchoredCheck:
+    """A chain check against this database's newest stored anchor (or the one given), and whether its head
+    was written down as the new anchor."""
+
+    report: ChainReport
+    stored: Anchor | None  # the stored anchor checked against, if any
+    anchor: tuple[int, str] | None  # what was checked against (stored, or given)
+    recorded: bool
+
+
+def verify_anchored(factory: sessionmaker[Session], *, anchor: tuple[int, str] | None = None,
+                    use_stored: bool = True, progress: Any = None, cancelled: Any = None) -> AnchoredCheck:
+    """`audit verify` for the CLI and the Audit trail page: against `anchor` if given, else the newest stored
+    one (unless `use_stored` is False); an intact chain's head becomes the newest anchor, a broken one never."""
+    url = factory.kw["bind"].url.render_as_string(hide_password=False)
+    stored = newest_anchor(url) if use_stored and anchor is None else None
+    if stored is not None:
+        anchor = (stored.head.last_id, stored.head.hash)
+    report = verify_chain(factory, anchor=anchor, progress=progress, cancelled=cancelled)
+    recorded = None
+    if report.intact and report.last_id is not None and report.last_hash is not None:
+        recorded = record_anchor(url, AuditHead(report.last_id, report.last_hash), source="audit verify")
+    return AnchoredCheck(report, stored, anchor, recorded is not None)
+
+
+def cut_off_advice(stored: Anchor | None) -> str:
+    source = (f"That anchor was written by {stored.source} on {stored.taken_at:%Y-%m-%d %H:%M} UTC. "
+              if stored else "")
+    return (source + "Entries up to that anchor are missing or were rewritten: find out who had "
+            "database-administrator access since; a backup made after the anchor and before the cut still "
+            "holds those entries (`threadline restore --verify BACKUP` proves a backup complete). If this "
+            "database was restored from an older backup on purpose, run `threadline audit verify --no-anchor`"
+            " once: it checks the chain alone and records its end as the new anchor.")

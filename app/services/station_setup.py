@@ -157,14 +157,22 @@ def prepare_new_database(url: str, password: str | None, admin: FirstAdmin,
         if has_users(factory):
             raise Conflict("Someone created users on this database a moment ago, so it needs no first "
                            "administrator from here. Go back and test the connection again.")
-        user = add_user(factory, SYSTEM, username=admin.username, full_name=admin.full_name, role=Role.ADMIN,
-                        password=admin.password)
-        actor = Actor(user.username, Role.ADMIN, user.id, user.full_name)
+        actor = create_first_admin(factory, admin)
         if station is not None and station.work_centre:
             register_station(factory, actor, station.name, station.work_centre)
         return actor
     finally:
         engine.dispose()
+
+
+def create_first_admin(factory: sessionmaker[Session], admin: FirstAdmin) -> Actor:
+    """The first administrator of a database that has no users; refused, in words, once it has some."""
+    if has_users(factory):
+        raise Conflict("Someone created the first user of this database a moment ago, so it needs none from "
+                       "here. Quit, start Threadline again and log in with an account they give you.")
+    user = add_user(factory, SYSTEM, username=admin.username, full_name=admin.full_name, role=Role.ADMIN,
+                    password=admin.password)
+    return Actor(user.username, Role.ADMIN, user.id, user.full_name)
 
 
 def register_with_login(url: str, password: str | None, station: StationChoice, *,
@@ -194,5 +202,5 @@ def check_first_admin(admin: FirstAdmin, repeated: str) -> None:
         raise ValidationError("The two passwords differ; type the same password twice.")
 
 
-__all__ = ["DatabaseProbe", "FirstAdmin", "StationChoice", "check_first_admin", "postgres_url",
-           "prepare_new_database", "probe_database", "register_station", "register_with_login"]
+__all__ = ["DatabaseProbe", "FirstAdmin", "StationChoice", "check_first_admin", "create_first_admin",
+           "postgres_url", "prepare_new_database", "probe_database", "register_station", "register_with_login"]

@@ -26,7 +26,8 @@ from PySide6.QtWidgets import (
 
 from app.models import Role
 from app.services.audit_query import AuditEntry, AuditFilter, audit_entries, audit_ids, audited_tables
-from app.services.audit_verify import ChainReport, verify_chain
+from app.services.audit_anchors import AnchoredCheck, cut_off_advice, verify_anchored
+from app.services.audit_verify import ChainReport, Fault
 from app.ui.audit_model import AuditTableModel, value_text
 from app.ui.palette import BAD, GOOD, NEUTRAL
 from app.ui.tasks import TaskCancelled, describe_error
@@ -192,7 +193,7 @@ class AuditPage(QWidget):
         self.chain_detail.hide()
         self.chain_label.setText("Checking the hash chain…")
         self.chain_label.setStyleSheet(_badge(NEUTRAL))
-        self.context.runner.run(verify_chain, self.context.factory, reports_progress=True,
+        self.context.runner.run(verify_anchored, self.context.factory, reports_progress=True,
                                 on_progress=self._verify_progress, on_done=self._verified,
                                 on_failed=self._verify_failed, owner=self)
 
@@ -224,12 +225,16 @@ class AuditPage(QWidget):
     def _verify_progress(self, done: int, total: int) -> None:
         self.chain_label.setText(f"Checking the hash chain… {done:,} of {total:,} entries")
 
-    def _verified(self, report: ChainReport) -> None:
-        self.report = report
+    def _verified(self, checked: AnchoredCheck) -> None:
+        """Against this database's newest stored anchor too (from backups and earlier checks), so newest
+        entries cut off show here as they do in `threadline audit verify`."""
+        report = self.report = checked.report
         self.verify_button.setEnabled(True)
         if report.intact:
+            against = (f"; its end matches {checked.stored.describe()}" if checked.stored else
+                       "; no anchor stored for this database yet, so an end cut off earlier cannot show")
             self.chain_label.setText(f"✔ Chain intact — {report.checked:,} entries checked, up to entry "
-                                     f"{report.last_id or 0}")
+                                     f"{report.last_id or 0}{against}")
             self.chain_label.setStyleSheet(_badge(GOOD))
         else:
             broken = report.broken
@@ -237,7 +242,8 @@ class AuditPage(QWidget):
             self.chain_label.setText(f"✘ Audit trail broken at entry {broken.entry_id} "
                                      f"({broken.fault.value})")
             self.chain_label.setStyleSheet(_badge(BAD))
-            self.chain_detail.setText(report.describe())
+            advice = cut_off_advice(checked.stored) if broken.fault is Fault.ANCHOR_MISMATCH else ""
+            self.chain_detail.setText(report.describe() + (f"\n\n{advice}" if advice else ""))
             self.chain_detail.show()
         self.chain_checked.emit(report.intact)
 

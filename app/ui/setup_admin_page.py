@@ -7,11 +7,8 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget, QWizardPage
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.models import Role
 from app.services.errors import DomainError
-from app.services.permissions import SYSTEM
-from app.services.station_setup import FirstAdmin, check_first_admin
-from app.services.users import add_user
+from app.services.station_setup import FirstAdmin, check_first_admin, create_first_admin
 from app.ui.password_dialog import dialog_buttons
 from app.ui.setup_work import SetupChoices
 from app.ui.tasks import TaskRunner, describe_error
@@ -123,9 +120,8 @@ class FirstAdminDialog(QDialog):
             self._show_error(str(exc))
             return
         self.create_button.setEnabled(False)
-        self.runner.run(add_user, self.factory, SYSTEM, username=admin.username, full_name=admin.full_name,
-                        role=Role.ADMIN, password=admin.password, name="first_admin", owner=self,
-                        on_done=lambda user: self._created(user.username), on_failed=self._failed)
+        self.runner.run(create_first_admin, self.factory, admin, name="first_admin", owner=self,
+                        on_done=lambda actor: self._created(actor.username), on_failed=self._failed)
 
     def _created(self, username: str) -> None:
         self.created.emit(username)

@@ -98,6 +98,37 @@ def test_the_auditor_finds_who_changed_a_record_and_sees_the_chain_verdict(qtbot
     _shot(page, tmp_path, "audit-viewer-broken.png")
 
 
+def test_the_page_checks_against_the_stored_anchor_and_catches_a_cut_off_end(qtbot, factory, admin, engine,
+                                                                             runner, tmp_path):
+    from sqlalchemy import delete, func
+
+    from app.ui.audit_page import AuditPage
+
+    for code in ("ACME", "BOLT", "CAST"):
+        with unit_of_work(factory, admin, Action.MANAGE_USERS) as s:
+            s.add(Supplier(code=code, name=f"{code} Ltd"))
+    page = AuditPage(PageContext(factory, admin, runner, Settings(tmp_path / "settings.json")))
+    qtbot.addWidget(page)
+    page.resize(1300, 700)
+    page.show()
+    qtbot.waitUntil(lambda: page.report is not None, timeout=20_000)  # checked on opening
+    assert "no anchor stored for this database yet" in page.chain_label.text()
+    with qtbot.waitSignal(page.chain_checked, timeout=20_000) as checked:
+        qtbot.mouseClick(page.verify_button, Qt.MouseButton.LeftButton)
+    assert checked.args == [True] and "its end matches the anchor of" in page.chain_label.text()
+
+    with engine.begin() as conn:  # the newest entries deleted: what is left is still a perfect chain
+        remove_guards(conn)
+        newest = conn.scalar(select(func.max(AuditEvent.id)))
+        conn.execute(delete(AuditEvent).where(AuditEvent.id == newest))
+    with qtbot.waitSignal(page.chain_checked, timeout=20_000) as checked:
+        qtbot.mouseClick(page.verify_button, Qt.MouseButton.LeftButton)
+    assert checked.args == [False]
+    assert page.chain_label.text() == f"✘ Audit trail broken at entry {newest} (anchor mismatch)"
+    assert "restored from an older backup on purpose" in page.chain_detail.text()
+    _shot(page, tmp_path, "audit-viewer-cut.png")
+
+
 def test_the_model_over_ids_passes_the_model_tester(qtbot, qtmodeltester, factory, admin):
     from app.services.audit_query import AuditFilter, audit_entries, audit_ids
     from app.ui.audit_model import AuditTableModel
