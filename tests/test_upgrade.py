@@ -182,3 +182,20 @@ def test_the_shipped_notes_describe_this_version():
     shipped = release_notes.shipped_notes()
     assert shipped and all(note.lines for note in shipped)
     assert shipped[0].version == app.__version__, "add a '## <version>' entry to app/resources/changes.md"
+
+
+def test_a_database_from_before_the_hash_chain_is_backed_up_and_its_backup_restores(db_url, tmp_path):
+    """Schema 0004 has an audit trail but no hash chain: the backup before its upgrade has no head to anchor,
+    and restoring it is complete without a chain to check (it used to fail on the missing entry_hash)."""
+    engine = make_engine(db_url)
+    try:
+        migrate_to(engine, "0004")
+        backup = schema.upgrade(engine, backup_dir=tmp_path / "backups")
+        assert schema.current_revision(engine) == schema.HEAD
+    finally:
+        engine.dispose()
+    manifest = json.loads(Path(str(backup) + backups.MANIFEST_SUFFIX).read_text(encoding="utf-8"))
+    assert manifest["audit_head"] is None and "audit_events" in manifest["tables"]
+    report = backups.restore_verify(backup, url=db_url)
+    assert report.complete, report
+    assert report.audit_chain == "not checked (the restored database has no hash-chained audit trail)"

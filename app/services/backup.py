@@ -226,9 +226,14 @@ def backup(url: str, out_dir: Path | None = None) -> BackupResult:
                         path.stat().st_size, time.perf_counter() - start, head, warning)
 
 
+def _chained(digests: dict[str, TableDigest]) -> bool:
+    """Whether the audit trail is hash-chained: a database from before schema 0005 (backed up right before
+    its upgrade, say) has no chain to anchor or check."""
+    return "audit_events" in digests and "entry_hash" in digests["audit_events"].columns
+
+
 def _snapshot_head(cursor: Any, digests: dict[str, TableDigest]) -> AuditHead | None:
-    # A database from before the audit trail existed has nothing to anchor.
-    return read_head(cursor) if "audit_events" in digests else None
+    return read_head(cursor) if _chained(digests) else None
 
 
 def _backup_sqlite(parsed: URL, out_dir: Path) -> tuple[Path, dict[str, TableDigest], AuditHead | None]:
@@ -462,8 +467,8 @@ def _restore_postgresql(backup_path: Path, url: str, schema: str | None, head: A
 def _restored_chain(url: str, schema: str | None, head: AuditHead | None,
                     digests: dict[str, TableDigest]) -> tuple[bool, str]:
     """The restored audit trail's chain, verified entry by entry and ending at the manifest's head."""
-    if "audit_events" not in digests:
-        return head is None, "not checked (the restored database has no audit trail)"
+    if not _chained(digests):
+        return head is None, "not checked (the restored database has no hash-chained audit trail)"
     engine = make_engine(url, schema=schema, check=False)
     try:
         return check_against_head(make_session_factory(engine), head)
