@@ -6,6 +6,7 @@ gets a schema of its own, selected through the URL, so subprocesses given the UR
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import tempfile
@@ -43,6 +44,7 @@ from app.models.base import Base  # noqa: E402
 from app.services import schema  # noqa: E402
 from app.services.permissions import SYSTEM, Actor  # noqa: E402
 from app.services.users import actor_for, add_user  # noqa: E402
+from app.ui.gc_timer import collect_due  # noqa: E402
 
 PG_URL = os.environ.get("THREADLINE_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 ADMIN_PASSWORD = "admin-secret-1"
@@ -229,6 +231,22 @@ def shared_database(backend: str, folder: Path, migrated: MigratedTemplates | No
         if admin is not None:
             drop_schema(admin, name)
             admin.dispose()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _garbage_collected_on_the_main_thread() -> Iterator[None]:
+    """As in the application (app/ui/gc_timer.py): automatic collection off, so a cycle holding a Qt object
+    is never destroyed by a background thread (a deadlock between the GIL and the object's mutex hung CI in
+    tests/gui/test_spc_gui.py); `_collected` runs the collections between tests, on this thread."""
+    gc.disable()
+    yield
+    gc.enable()
+
+
+@pytest.fixture(autouse=True)
+def _collected() -> Iterator[None]:
+    yield
+    collect_due()
 
 
 @pytest.fixture(autouse=True)

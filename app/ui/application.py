@@ -151,8 +151,11 @@ def run(db_url: str | None = None, *, smoke_test: bool = False) -> int:
         return 1
     configure(application, settings)
 
+    from app.ui.gc_timer import GuiThreadCollector
     from app.ui.startup import Startup  # after the style: the first window appears styled
 
+    collector = GuiThreadCollector(parent=application)
+    collector.start()
     startup = Startup(settings, db_url)
     if smoke_test:
         drive_smoke_test(startup)
@@ -163,4 +166,5 @@ def run(db_url: str | None = None, *, smoke_test: bool = False) -> int:
         code = application.exec()
     finally:
         startup.shutdown()
+        collector.stop()
     return code if startup.exit_code is None else startup.exit_code

@@ -29,7 +29,7 @@ from app.services.audit_query import AuditEntry, AuditFilter, audit_entries, aud
 from app.services.audit_anchors import AnchoredCheck, cut_off_advice, verify_anchored
 from app.services.audit_verify import ChainReport, Fault
 from app.ui.audit_model import AuditTableModel, value_text
-from app.ui.palette import BAD, GOOD, NEUTRAL
+from app.ui.palette import BAD, GOOD, NEUTRAL, badge_style
 from app.ui.tasks import TaskCancelled, describe_error
 from app.ui.workspaces import PageContext, Workspace, register
 
@@ -37,10 +37,6 @@ MAX_LISTED = 100_000  # the newest this many matches; a narrower filter finds ol
 ALL_TABLES = "All tables"
 _ANY_DATE = QDate(2000, 1, 1)  # the dates' minimum, shown as "any"
 
-
-def _badge(colours: tuple[str, str]) -> str:
-    background, text = colours
-    return f"QLabel {{ background: {background}; color: {text}; padding: 6px 10px; border-radius: 4px; }}"
 
 
 def _date_edit() -> QDateEdit:
@@ -102,7 +98,7 @@ class AuditPage(QWidget):
         self.search_button = QPushButton("Search")
         self.search_button.setDefault(True)
         self.chain_label = QLabel("Checking the hash chain…")
-        self.chain_label.setStyleSheet(_badge(NEUTRAL))
+        self.chain_label.setStyleSheet(badge_style(NEUTRAL))
         self.chain_detail = QLabel()  # the break in words, under the badge
         self.chain_detail.setWordWrap(True)
         self.chain_detail.hide()
@@ -192,7 +188,7 @@ class AuditPage(QWidget):
         self.verify_button.setEnabled(False)
         self.chain_detail.hide()
         self.chain_label.setText("Checking the hash chain…")
-        self.chain_label.setStyleSheet(_badge(NEUTRAL))
+        self.chain_label.setStyleSheet(badge_style(NEUTRAL))
         self.context.runner.run(verify_anchored, self.context.factory, reports_progress=True,
                                 on_progress=self._verify_progress, on_done=self._verified,
                                 on_failed=self._verify_failed, owner=self)
@@ -235,13 +231,13 @@ class AuditPage(QWidget):
                        "; no anchor stored for this database yet, so an end cut off earlier cannot show")
             self.chain_label.setText(f"✔ Chain intact — {report.checked:,} entries checked, up to entry "
                                      f"{report.last_id or 0}{against}")
-            self.chain_label.setStyleSheet(_badge(GOOD))
+            self.chain_label.setStyleSheet(badge_style(GOOD))
         else:
             broken = report.broken
             assert broken is not None
             self.chain_label.setText(f"✘ Audit trail broken at entry {broken.entry_id} "
                                      f"({broken.fault.value})")
-            self.chain_label.setStyleSheet(_badge(BAD))
+            self.chain_label.setStyleSheet(badge_style(BAD))
             advice = cut_off_advice(checked.stored) if broken.fault is Fault.ANCHOR_MISMATCH else ""
             self.chain_detail.setText(report.describe() + (f"\n\n{advice}" if advice else ""))
             self.chain_detail.show()
@@ -252,7 +248,7 @@ class AuditPage(QWidget):
         if isinstance(error, TaskCancelled):
             return
         self.chain_label.setText(f"The chain could not be checked: {describe_error(error)}")
-        self.chain_label.setStyleSheet(_badge(BAD))
+        self.chain_label.setStyleSheet(badge_style(BAD))
 
     def _failed(self, error: BaseException) -> None:
         if not isinstance(error, TaskCancelled):

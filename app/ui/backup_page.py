@@ -45,7 +45,7 @@ from app.ui.backup_work import (
     verdict,
     verify,
 )
-from app.ui.palette import BAD, GOOD, NEUTRAL
+from app.ui.palette import BAD, GOOD, NEUTRAL, badge_style
 from app.ui.tasks import TaskCancelled, TaskRunner, describe_error
 from app.ui.workspaces import PageContext, Workspace, register
 
@@ -54,10 +54,6 @@ log = logging.getLogger(__name__)
 CHECK_MS = 60_000  # how often the schedule looks at the newest backup's age: a glob, nothing more
 RETRY_AFTER = timedelta(minutes=15)  # after a failed scheduled backup, rather than once a minute
 
-
-def _badge(colours: tuple[str, str]) -> str:
-    background, text = colours
-    return f"QLabel {{ background: {background}; color: {text}; padding: 6px 10px; border-radius: 4px; }}"
 
 
 def _local(moment: datetime) -> str:
@@ -380,7 +376,7 @@ class BackupPage(QWidget):
 
     def _show_result(self, text: str, colours: tuple[str, str]) -> None:
         self.result_label.setText(text)
-        self.result_label.setStyleSheet(_badge(colours))
+        self.result_label.setStyleSheet(badge_style(colours))
         self.result_label.show()
 
     # -- schedule --------------------------------------------------------------------------------------

@@ -65,3 +65,9 @@ def status_text_colour(status: ItemStatus | str) -> QColor | None:
         return STATUS_TEXT[ItemStatus(status)]
     except ValueError:
         return None
+
+
+def badge_style(colours: tuple[str, str]) -> str:
+    """A label as a coloured verdict badge: `colours` is (background, text), e.g. GOOD or BAD."""
+    background, text = colours
+    return f"QLabel {{ background: {background}; color: {text}; padding: 6px 10px; border-radius: 4px; }}"

@@ -38,16 +38,12 @@ from app.services.api_tokens import (
     token_creators,
 )
 from app.ui.formatting import local_time
-from app.ui.palette import BAD, GOOD, TEXT_MUTED
+from app.ui.palette import BAD, GOOD, TEXT_MUTED, badge_style
 from app.ui.tasks import describe_error
 from app.ui.workspaces import PageContext, Workspace, register
 
 COLUMNS = ("Name", "Scopes", "Created by", "Created", "Last used", "State")
 
-
-def _badge(colours: tuple[str, str]) -> str:
-    background, text = colours
-    return f"QLabel {{ background: {background}; color: {text}; padding: 6px 10px; border-radius: 4px; }}"
 
 
 @dataclass(frozen=True)
@@ -94,7 +90,7 @@ class NewTokenDialog(QDialog):
             self.scope_boxes[scope] = box
             scopes.addWidget(box)
         self.error_label = QLabel(wordWrap=True)
-        self.error_label.setStyleSheet(_badge(BAD))
+        self.error_label.setStyleSheet(badge_style(BAD))
         self.error_label.hide()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.create_button = self.buttons.addButton("Create token", QDialogButtonBox.ButtonRole.AcceptRole)
@@ -112,7 +108,7 @@ class NewTokenDialog(QDialog):
     def _secret_page(self) -> QWidget:
         page = QWidget()
         self.warning_label = QLabel(wordWrap=True)
-        self.warning_label.setStyleSheet(_badge(BAD))
+        self.warning_label.setStyleSheet(badge_style(BAD))
         self.secret_edit = QLineEdit(readOnly=True)
         self.secret_edit.setObjectName("tokenSecret")
         self.secret_edit.setMinimumWidth(480)
@@ -301,7 +297,7 @@ class TokensPage(QWidget):
 
     def _show_result(self, text: str, colours: tuple[str, str]) -> None:
         self.result_label.setText(text)
-        self.result_label.setStyleSheet(_badge(colours))
+        self.result_label.setStyleSheet(badge_style(colours))
         self.result_label.show()
 
 

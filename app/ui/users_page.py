@@ -25,7 +25,7 @@ from app.services.user_admin import (
     work_centre_choices,
 )
 from app.services.users import add_user
-from app.ui.palette import BAD, GOOD, NEUTRAL
+from app.ui.palette import BAD, GOOD, NEUTRAL, badge_style
 from app.ui.record_table_model import RecordRole
 from app.ui.tasks import describe_error
 from app.ui.user_dialogs import (
@@ -40,10 +40,6 @@ from app.ui.users_model import UsersModel, is_locked
 from app.ui.widgets.data_table import DataTable
 from app.ui.workspaces import PageContext, Workspace, register
 
-
-def _badge(colours: tuple[str, str]) -> str:
-    background, text = colours
-    return f"QLabel {{ background: {background}; color: {text}; padding: 8px 12px; border-radius: 4px; }}"
 
 
 class UsersPage(QWidget):
@@ -293,7 +289,7 @@ class UsersPage(QWidget):
 
     def _show_result(self, text: str, colours: tuple[str, str]) -> None:
         self.result_label.setText(text)
-        self.result_label.setStyleSheet(_badge(colours))
+        self.result_label.setStyleSheet(badge_style(colours))
         self.result_label.show()
 
 
