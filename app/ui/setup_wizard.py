@@ -21,6 +21,8 @@ from app.ui.tasks import TaskRunner, describe_error
 from app.ui.workspaces import PageContext
 
 DATABASE, ADMIN, STATION, DEVICES = range(4)
+# Drop-downs as tall as the fields beside them (the application style sheet sizes line edits only).
+WIZARD_STYLE = "#setupWizard QComboBox { min-height: 34px; padding: 4px 10px; }"
 
 
 class DevicesSetupPage(QWizardPage):
@@ -68,6 +70,7 @@ class SetupWizard(QWizard):
         self.result_summary: Applied | None = None
         self.applying = False
         self.setObjectName("setupWizard")
+        self.setStyleSheet(WIZARD_STYLE)
         self.setWindowTitle("Threadline — Set up this bench" if actor is None else "Threadline — Station setup")
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage)
