@@ -98,6 +98,21 @@ def test_a_deactivated_user_cannot_log_in_until_reactivated(factory, admin):
     assert toggles == [("admin", {"active": False}), ("admin", {"active": True})]
 
 
+def test_a_user_deactivated_while_logged_in_writes_nothing_more(factory, admin):
+    from app.models import Station
+    from app.services.station_setup import register_station
+
+    logged_in = make_actor(factory, admin, Role.SUPERVISOR, "sam")  # their session's actor, from the log-in
+    register_station(factory, logged_in, "TRN-PC7", "Turning")  # works while active
+    deactivate(factory, admin, "sam")
+    with pytest.raises(PermissionDenied, match="account of Test Supervisor was deactivated .* nothing was saved"):
+        register_station(factory, logged_in, "TRN-PC8", "Turning")
+    reactivate(factory, admin, "sam")
+    register_station(factory, logged_in, "TRN-PC9", "Turning")  # the same session writes again
+    with factory() as session:
+        assert session.scalars(select(Station.name).order_by(Station.name)).all() == ["TRN-PC7", "TRN-PC9"]
+
+
 def test_reset_password_replaces_the_old_one(factory, admin):
     make_actor(factory, admin, Role.OPERATOR, "olga")
     with pytest.raises(ValidationError, match="too short: use at least 8"):
